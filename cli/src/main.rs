@@ -1,0 +1,2 @@
+//! The `quarry` command-line tool.
+fn main() {}

@@ -1,0 +1,24 @@
+//! The Prisma schema language for Quarry.
+//!
+//! Owns: parsing (`pest`), the syntax tree, validation into a resolved [`ir`], diagnostics and
+//! the canonical formatter. Must not know: SQL, databases, generated code.
+#![warn(missing_docs, unreachable_pub)]
+#![deny(unsafe_code)]
+
+pub mod ast;
+pub mod diagnostics;
+pub mod parser;
+pub mod source;
+
+pub use diagnostics::{Color, Diagnostic, Diagnostics, Severity};
+pub use source::{FileId, SourceFile, SourceMap, Span};
+
+/// Parses every file of a schema. Syntax errors are returned alongside the trees.
+pub fn parse_all(sources: &SourceMap) -> (Vec<(FileId, ast::SchemaAst)>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let asts = sources
+        .files()
+        .map(|(id, f)| (id, parser::parse(&f.text, id, &mut diags)))
+        .collect();
+    (asts, diags)
+}

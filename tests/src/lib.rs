@@ -1,0 +1,1 @@
+//! Shared helpers for Quarry's end-to-end tests.

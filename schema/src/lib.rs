@@ -7,11 +7,14 @@
 
 pub mod ast;
 pub mod diagnostics;
+pub mod ir;
 pub mod parser;
 pub mod source;
+mod validate;
 
 pub use diagnostics::{Color, Diagnostic, Diagnostics, Severity};
 pub use source::{FileId, SourceFile, SourceMap, Span};
+pub use validate::{validate, Validated};
 
 /// Parses every file of a schema. Syntax errors are returned alongside the trees.
 pub fn parse_all(sources: &SourceMap) -> (Vec<(FileId, ast::SchemaAst)>, Diagnostics) {

@@ -1,0 +1,1109 @@
+//! Models: field types, field attributes (`@id @unique @default @map @updatedAt @ignore
+//! @relation @db.*`) and block attributes (`@@id @@unique @@index @@fulltext @@map @@ignore
+//! @@schema`), then the per-model rules that need all of them (ids, index names).
+
+use super::args::{self, Args};
+use super::{defaults, native, Cx};
+use crate::ast::{self, Expr, ModelKind, TypeName};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{self, Arity, FieldType, IndexKind, Provider, ScalarType};
+use crate::source::Span;
+
+/// What `@relation(...)` said, kept for the relation pass.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RelationAttr {
+    pub(crate) name: Option<String>,
+    pub(crate) fields: Option<Vec<(String, Span)>>,
+    pub(crate) references: Option<Vec<(String, Span)>>,
+    pub(crate) on_delete: Option<(ir::ReferentialAction, Span)>,
+    pub(crate) on_update: Option<(ir::ReferentialAction, Span)>,
+    pub(crate) map: Option<String>,
+    pub(crate) span: Option<Span>,
+}
+
+/// Relation attributes of one model, by field.
+pub(crate) type ModelRelationAttrs = Vec<(ir::FieldId, RelationAttr)>;
+
+const FIELD_ATTRIBUTES_ONCE: &[&str] = &[
+    "id", "unique", "default", "map", "updatedAt", "ignore", "relation", "shardKey",
+];
+
+pub(crate) fn build_model(
+    cx: &mut Cx<'_>,
+    m: &ast::Model,
+    id: ir::ModelId,
+    enums: &[ir::Enum],
+) -> (ir::Model, ModelRelationAttrs) {
+    let what = m.kind.keyword();
+    let mut model = ir::Model {
+        name: m.name.name.clone(),
+        db_name: m.name.name.clone(),
+        schema: None,
+        is_view: m.kind == ModelKind::View,
+        is_ignored: false,
+        documentation: m.documentation.clone(),
+        fields: Vec::new(),
+        primary_key: None,
+        indexes: Vec::new(),
+        span: m.span,
+    };
+    let _ = id;
+    let mut relation_attrs = Vec::new();
+    let mut field_pk: Vec<(ir::FieldId, Option<ir::SortOrder>, Option<u32>, Span, Option<String>)> =
+        Vec::new();
+    let mut shard_keys = 0;
+
+    for f in m.fields() {
+        if model.fields.iter().any(|o| o.name == f.name.name) {
+            cx.error(
+                format!(
+                    "Field \"{}\" is already defined on {what} \"{}\".",
+                    f.name.name, m.name.name
+                ),
+                f.name.span,
+            );
+            continue;
+        }
+        if f.name.name.starts_with(|c: char| c.is_ascii_digit()) {
+            cx.error(
+                "Error validating: The name of a field must not start with a number.",
+                f.name.span,
+            );
+        }
+        let Some(ft) = &f.field_type else { continue };
+        let Some(field_type) = resolve_type(cx, ft) else {
+            continue;
+        };
+        let arity = match ft.arity {
+            ast::Arity::Required => Arity::Required,
+            ast::Arity::Optional => Arity::Optional,
+            ast::Arity::List => Arity::List,
+        };
+        let is_relation = matches!(field_type, FieldType::Relation(_));
+        if arity == Arity::List && !is_relation {
+            if let Some(p) = cx.provider() {
+                if !p.supports_scalar_lists() {
+                    cx.error(
+                        format!(
+                            "Field \"{}\" in {what} \"{}\" can't be a list. The current connector does not support lists of primitive types.",
+                            f.name.name, m.name.name
+                        ),
+                        f.span,
+                    );
+                }
+            }
+        }
+        let field_id = ir::FieldId(model.fields.len());
+        let mut field = ir::Field {
+            name: f.name.name.clone(),
+            db_name: f.name.name.clone(),
+            field_type,
+            arity,
+            default: None,
+            native_type: None,
+            is_updated_at: false,
+            is_ignored: false,
+            documentation: f.documentation.clone(),
+            span: f.span,
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        let mut native_seen = false;
+        for a in &f.attributes {
+            let name = a.name.name.as_str();
+            if FIELD_ATTRIBUTES_ONCE.contains(&name) {
+                if seen.contains(&name) {
+                    cx.error(format!("Attribute \"@{name}\" can only be defined once."), a.span);
+                    continue;
+                }
+                seen.push(name);
+            }
+            match name {
+                "id" => {
+                    let mut args = Args::new(a, "@");
+                    let map = map_arg(cx, &mut args, "map");
+                    let (sort, length) = sort_and_length(cx, &mut args);
+                    clustered_arg(cx, &mut args);
+                    args.finish(cx.diags);
+                    if field.is_relation() {
+                        args_error(cx, a, "@", "The field is a relation field and cannot be marked with `id`. Only scalar fields can be declared as id.");
+                    } else if field.arity != Arity::Required {
+                        args_error(cx, a, "@", "Fields that are marked as id must be required.");
+                    }
+                    field_pk.push((field_id, sort, length, a.span, map));
+                }
+                "unique" => {
+                    let mut args = Args::new(a, "@");
+                    let map = map_arg(cx, &mut args, "map");
+                    let (sort, length) = sort_and_length(cx, &mut args);
+                    let clustered = clustered_arg(cx, &mut args);
+                    args.finish(cx.diags);
+                    if field.is_relation() {
+                        args_error(cx, a, "@", "The field is a relation field and cannot be marked with `unique`. Only scalar fields can be made unique.");
+                        continue;
+                    }
+                    model.indexes.push(ir::Index {
+                        kind: IndexKind::Unique,
+                        name: None,
+                        db_name_is_explicit: map.is_some(),
+                        db_name: map.unwrap_or_default(),
+                        fields: vec![ir::IndexField {
+                            field: field_id,
+                            sort,
+                            length,
+                            ops: None,
+                        }],
+                        algorithm: None,
+                        clustered,
+                        from_field_attribute: true,
+                        span: a.span,
+                    });
+                }
+                "default" => {
+                    field.default = defaults::default_value(cx, a, &field, enums);
+                }
+                "map" => {
+                    if field.is_relation() {
+                        args_error(cx, a, "@", "The attribute `@map` cannot be used on relation fields.");
+                        continue;
+                    }
+                    if let Some(n) = map_argument(cx, a, "@") {
+                        field.db_name = n;
+                    }
+                }
+                "updatedAt" => {
+                    Args::new(a, "@").finish(cx.diags);
+                    if field.scalar_type() != Some(ScalarType::DateTime) {
+                        args_error(cx, a, "@", "Fields that are marked with @updatedAt must be of type DateTime.");
+                    } else if field.arity == Arity::List {
+                        args_error(cx, a, "@", "Fields that are marked with @updatedAt cannot be lists.");
+                    }
+                    field.is_updated_at = true;
+                }
+                "ignore" => {
+                    Args::new(a, "@").finish(cx.diags);
+                    if field.is_relation() {
+                        // The reference allows it on relation fields only together with an ignored
+                        // scalar; keep it simple and accept.
+                    }
+                    field.is_ignored = true;
+                }
+                "relation" => {
+                    if !field.is_relation() {
+                        args_error(cx, a, "@", "Invalid field type, not a relation.");
+                        continue;
+                    }
+                    if let Some(r) = relation_attribute(cx, a) {
+                        relation_attrs.push((field_id, r));
+                    }
+                }
+                "shardKey" => {
+                    Args::new(a, "@").finish(cx.diags);
+                    shard_keys += 1;
+                }
+                _ => {
+                    if let Some(nt) = native_type(cx, a, &field, &mut native_seen) {
+                        field.native_type = Some(nt);
+                    }
+                }
+            }
+        }
+        model.fields.push(field);
+    }
+
+    if shard_keys > 1 {
+        cx.error(
+            format!(
+                "Error validating model \"{}\": At most one field must be marked as the shard key with the `@shardKey` attribute.",
+                m.name.name
+            ),
+            m.name.span,
+        );
+    }
+
+    block_attributes(cx, m, &mut model, &mut field_pk, shard_keys > 0);
+    compute_constraint_names(cx, &mut model);
+    check_model(cx, m, &model);
+    (model, relation_attrs)
+}
+
+fn args_error(cx: &mut Cx<'_>, a: &ast::Attribute, prefix: &str, message: &str) {
+    cx.error(
+        format!(
+            "Error parsing attribute \"{prefix}{}\": {message}",
+            a.name.name
+        ),
+        a.span,
+    );
+}
+
+fn resolve_type(cx: &mut Cx<'_>, ft: &ast::FieldType) -> Option<FieldType> {
+    let name = match &ft.name {
+        TypeName::Unsupported(s, _) => return Some(FieldType::Unsupported(s.clone())),
+        TypeName::Named(n) => n,
+    };
+    if let Some(s) = ScalarType::parse(&name.name) {
+        return Some(FieldType::Scalar(s));
+    }
+    if let Some(e) = cx.enum_ids.get(name.name.as_str()) {
+        return Some(FieldType::Enum(*e));
+    }
+    if let Some(m) = cx.model_ids.get(name.name.as_str()) {
+        return Some(FieldType::Relation(ir::RelationInfo {
+            related_model: *m,
+            relation: ir::RelationId(usize::MAX),
+            fields: Vec::new(),
+            references: Vec::new(),
+            on_delete: None,
+            on_update: None,
+        }));
+    }
+    if cx.composite_types.contains_key(name.name.as_str()) {
+        // Already reported where the composite type is declared.
+        return None;
+    }
+    cx.push(
+        Diagnostic::error(
+            format!(
+                "Type \"{}\" is neither a built-in type, nor refers to another model, composite type, or enum.",
+                name.name
+            ),
+            name.span,
+        )
+        .with_help(type_suggestion(cx, &name.name)),
+    );
+    None
+}
+
+fn type_suggestion(cx: &Cx<'_>, name: &str) -> String {
+    const BUILTIN: &[&str] = &[
+        "String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes",
+    ];
+    let lower = name.to_lowercase();
+    let candidates = BUILTIN
+        .iter()
+        .copied()
+        .chain(cx.model_ids.keys().copied())
+        .chain(cx.enum_ids.keys().copied());
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&lower, &c.to_lowercase());
+        if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    match best {
+        Some((_, c)) => format!("did you mean `{c}`?"),
+        None => "scalar types are String, Int, BigInt, Float, Decimal, Boolean, DateTime, Json and Bytes".into(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Reads the string argument of `@map`/`@@map`.
+pub(crate) fn map_argument(cx: &mut Cx<'_>, a: &ast::Attribute, prefix: &str) -> Option<String> {
+    let mut args = Args::new(a, prefix);
+    let v = args.required("name", cx.diags);
+    let s = v.and_then(|v| args::expect_str(v, cx.sources, cx.diags));
+    let s = s.map(str::to_string);
+    args.finish(cx.diags);
+    if s.as_deref() == Some("") {
+        args_error(cx, a, prefix, "The `name` argument cannot be an empty string.");
+        return None;
+    }
+    s
+}
+
+/// Reads `@@schema("name")` and checks the datasource declares it.
+pub(crate) fn schema_argument(cx: &mut Cx<'_>, a: &ast::Attribute) -> Option<String> {
+    let mut args = Args::new(a, "@@");
+    let v = args.required("map", cx.diags);
+    let s = v
+        .and_then(|v| args::expect_str(v, cx.sources, cx.diags))
+        .map(str::to_string);
+    args.finish(cx.diags);
+    let s = s?;
+    let declared = cx
+        .config
+        .datasource
+        .as_ref()
+        .is_some_and(|d| d.schemas.iter().any(|x| *x == s));
+    if !declared {
+        cx.error(
+            "This schema is not defined in the datasource. Read more on `@@schema` at https://pris.ly/d/multi-schema",
+            a.span,
+        );
+    }
+    Some(s)
+}
+
+/// With `schemas = [...]` in the datasource, every model, view and enum needs `@@schema`.
+pub(crate) fn require_schema_attribute(
+    cx: &mut Cx<'_>,
+    has_schema: bool,
+    what: &str,
+    model_name: Option<&str>,
+    block_span: Span,
+    name_span: Span,
+) {
+    let needs = cx
+        .config
+        .datasource
+        .as_ref()
+        .is_some_and(|d| !d.schemas.is_empty());
+    if needs && !has_schema {
+        let message = match model_name {
+            Some(name) if what == "view" => {
+                format!("Error validating view \"{name}\": This view is missing an `@@schema` attribute.")
+            }
+            Some(name) => {
+                format!("Error validating model \"{name}\": This model is missing an `@@schema` attribute.")
+            }
+            None => format!("This {what} is missing an `@@schema` attribute."),
+        };
+        let _ = name_span;
+        cx.error(message, block_span);
+    }
+}
+
+fn map_arg(cx: &mut Cx<'_>, args: &mut Args<'_>, name: &str) -> Option<String> {
+    let v = args.named(name)?;
+    args::expect_str(v, cx.sources, cx.diags).map(str::to_string)
+}
+
+fn sort_and_length(cx: &mut Cx<'_>, args: &mut Args<'_>) -> (Option<ir::SortOrder>, Option<u32>) {
+    let sort = args.named("sort").and_then(|v| sort_order(cx, v));
+    let length = args
+        .named("length")
+        .and_then(|v| args::expect_u32(v, cx.sources, cx.diags));
+    if length.is_some() && cx.provider().is_some_and(|p| p != Provider::Mysql) {
+        cx.error(
+            format!(
+                "Error parsing attribute \"{}\": The length argument is not supported in an index definition with the current connector",
+                args.display
+            ),
+            args.span(),
+        );
+    }
+    (sort, length)
+}
+
+fn sort_order(cx: &mut Cx<'_>, v: &Expr) -> Option<ir::SortOrder> {
+    match args::expect_constant(v, cx.sources, cx.diags)? {
+        "Asc" => Some(ir::SortOrder::Asc),
+        "Desc" => Some(ir::SortOrder::Desc),
+        other => {
+            cx.error(
+                format!("The `sort` argument can only be `Asc` or `Desc`, not `{other}`."),
+                v.span(),
+            );
+            None
+        }
+    }
+}
+
+fn clustered_arg(cx: &mut Cx<'_>, args: &mut Args<'_>) -> Option<bool> {
+    let v = args.named("clustered")?;
+    let b = args::expect_bool(v, cx.sources, cx.diags);
+    cx.error(
+        format!(
+            "Error parsing attribute \"{}\": Defining clustering is not supported in the current connector.",
+            args.display
+        ),
+        args.span(),
+    );
+    b
+}
+
+fn relation_attribute(cx: &mut Cx<'_>, a: &ast::Attribute) -> Option<RelationAttr> {
+    let mut args = Args::new(a, "@");
+    let mut r = RelationAttr {
+        span: Some(a.span),
+        ..Default::default()
+    };
+    if let Some(v) = args.default_arg("name") {
+        r.name = args::expect_str(v, cx.sources, cx.diags).map(str::to_string);
+    }
+    r.fields = args.named("fields").map(|v| field_refs(cx, v));
+    r.references = args.named("references").map(|v| field_refs(cx, v));
+    r.on_delete = args
+        .named("onDelete")
+        .and_then(|v| referential_action(cx, v));
+    r.on_update = args
+        .named("onUpdate")
+        .and_then(|v| referential_action(cx, v));
+    r.map = map_arg(cx, &mut args, "map");
+    args.finish(cx.diags);
+    Some(r)
+}
+
+fn referential_action(cx: &mut Cx<'_>, v: &Expr) -> Option<(ir::ReferentialAction, Span)> {
+    let s = args::expect_constant(v, cx.sources, cx.diags)?;
+    match ir::ReferentialAction::parse(s) {
+        Some(a) => Some((a, v.span())),
+        None => {
+            cx.error(
+                format!("Invalid referential action: `{s}`. Allowed values: (`Cascade`, `Restrict`, `NoAction`, `SetNull`, `SetDefault`)"),
+                v.span(),
+            );
+            None
+        }
+    }
+}
+
+/// A list of field names (`[a, b]`), each a constant.
+fn field_refs(cx: &mut Cx<'_>, v: &Expr) -> Vec<(String, Span)> {
+    args::as_list(v)
+        .into_iter()
+        .filter_map(|e| args::expect_constant(e, cx.sources, cx.diags).map(|s| (s.to_string(), e.span())))
+        .collect()
+}
+
+fn native_type(
+    cx: &mut Cx<'_>,
+    a: &ast::Attribute,
+    field: &ir::Field,
+    native_seen: &mut bool,
+) -> Option<ir::NativeType> {
+    let full = a.name.name.as_str();
+    let Some((prefix, type_name)) = full.split_once('.') else {
+        cx.error(format!("Attribute not known: \"@{full}\"."), a.span);
+        return None;
+    };
+    if Some(prefix) != cx.native_prefix() {
+        cx.push(
+            Diagnostic::error(format!("Attribute not known: \"@{full}\"."), a.span).with_help(
+                match cx.native_prefix() {
+                    Some(p) => format!("native types are written with the datasource's name: `@{p}.{type_name}`"),
+                    None => "native types need a datasource block".to_string(),
+                },
+            ),
+        );
+        return None;
+    }
+    let provider = cx.provider()?;
+    if std::mem::replace(native_seen, true) {
+        cx.error(
+            format!("Attribute \"@{prefix}\" can only be defined once."),
+            a.span,
+        );
+        return None;
+    }
+    let Some(spec) = native::native_types(provider)
+        .iter()
+        .find(|s| s.name == type_name)
+    else {
+        let message = if provider == Provider::Sqlite {
+            format!("Native type {type_name} is not supported for sqlite connector.")
+        } else {
+            format!(
+                "Native type {type_name} is not supported for {} connector.",
+                provider.as_str()
+            )
+        };
+        cx.error(message, a.span);
+        return None;
+    };
+    let scalar = match &field.field_type {
+        FieldType::Scalar(s) => *s,
+        _ => {
+            cx.error(
+                format!(
+                    "Native types can only be used on scalar fields, but `{}` is not one.",
+                    field.name
+                ),
+                a.span,
+            );
+            return None;
+        }
+    };
+    if !spec.scalars.contains(&scalar) {
+        let expected: Vec<&str> = spec.scalars.iter().map(|s| s.as_str()).collect();
+        cx.error(
+            format!(
+                "Native type {type_name} is not compatible with declared field type {}, expected field type {}.",
+                scalar.as_str(),
+                expected.join(" or ")
+            ),
+            a.span,
+        );
+        return None;
+    }
+    let mut values = Vec::new();
+    for arg in &a.arguments {
+        match &arg.value {
+            Some(Expr::Number(n, _)) if n.parse::<u32>().is_ok() => {
+                values.push(n.parse().unwrap_or_default())
+            }
+            Some(other) => {
+                cx.error(
+                    format!(
+                        "Expected a numeric value, but received {} value `{}`.",
+                        other.describe(),
+                        cx.sources.slice(other.span())
+                    ),
+                    other.span(),
+                );
+                return None;
+            }
+            None => return None,
+        }
+    }
+    let n = values.len();
+    if n < spec.required_args || n > spec.required_args + spec.optional_args {
+        let message = if spec.optional_args == 0 {
+            format!(
+                "Native type {type_name} takes {} arguments, but received {n}.",
+                spec.required_args
+            )
+        } else {
+            format!(
+                "Native type {type_name} takes {} optional arguments, but received {n}.",
+                spec.optional_args
+            )
+        };
+        cx.error(message, a.span);
+        return None;
+    }
+    if type_name == "Decimal" && n == 1 {
+        cx.error(
+            "Native type Decimal takes 2 optional arguments, but received 1.".to_string(),
+            a.span,
+        );
+    }
+    Some(ir::NativeType {
+        name: type_name.to_string(),
+        args: values,
+    })
+}
+
+type PendingPk = (ir::FieldId, Option<ir::SortOrder>, Option<u32>, Span, Option<String>);
+
+fn block_attributes(
+    cx: &mut Cx<'_>,
+    m: &ast::Model,
+    model: &mut ir::Model,
+    field_pk: &mut Vec<PendingPk>,
+    has_field_shard_key: bool,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut schema_seen = false;
+    let mut compound_pk: Option<ir::PrimaryKey> = None;
+    for a in m.attributes() {
+        let name = a.name.name.as_str();
+        if matches!(name, "id" | "map" | "ignore" | "schema" | "shardKey") {
+            if seen.contains(&name) {
+                cx.error(format!("Attribute \"@{name}\" can only be defined once."), a.span);
+                continue;
+            }
+            seen.push(name);
+        }
+        match name {
+            "map" => {
+                if let Some(n) = map_argument(cx, a, "@@") {
+                    model.db_name = n;
+                }
+            }
+            "ignore" => {
+                Args::new(a, "@@").finish(cx.diags);
+                model.is_ignored = true;
+            }
+            "schema" => {
+                schema_seen = true;
+                model.schema = schema_argument(cx, a);
+            }
+            "id" => {
+                let mut args = Args::new(a, "@@");
+                let fields = index_fields(cx, m, model, &mut args, "id");
+                let name_arg = map_arg(cx, &mut args, "name");
+                let map = map_arg(cx, &mut args, "map");
+                let clustered = clustered_arg(cx, &mut args);
+                args.finish(cx.diags);
+                if let Some(fields) = fields {
+                    compound_pk = Some(ir::PrimaryKey {
+                        name: name_arg,
+                        db_name_is_explicit: map.is_some(),
+                        db_name: map.unwrap_or_default(),
+                        fields,
+                        clustered,
+                        is_compound_attribute: true,
+                    });
+                }
+            }
+            "unique" | "index" | "fulltext" => {
+                let kind = match name {
+                    "unique" => IndexKind::Unique,
+                    "index" => IndexKind::Normal,
+                    _ => IndexKind::Fulltext,
+                };
+                let mut args = Args::new(a, "@@");
+                let fields = index_fields(cx, m, model, &mut args, name);
+                let name_arg = if kind == IndexKind::Unique {
+                    map_arg(cx, &mut args, "name")
+                } else {
+                    None
+                };
+                let map = map_arg(cx, &mut args, "map");
+                let algorithm = if kind == IndexKind::Normal {
+                    index_algorithm(cx, &mut args)
+                } else {
+                    None
+                };
+                let clustered = if kind == IndexKind::Fulltext {
+                    None
+                } else {
+                    clustered_arg(cx, &mut args)
+                };
+                args.finish(cx.diags);
+                if kind == IndexKind::Fulltext
+                    && cx.provider().is_some_and(|p| p != Provider::Mysql)
+                {
+                    args_error(cx, a, "@@", "Defining fulltext indexes is not supported with the current connector.");
+                }
+                if let Some(fields) = fields {
+                    if kind == IndexKind::Unique && fields.is_empty() {
+                        args_error(cx, a, "@@", "The list of fields in an index definition cannot be empty.");
+                    }
+                    model.indexes.push(ir::Index {
+                        kind,
+                        name: name_arg,
+                        db_name_is_explicit: map.is_some(),
+                        db_name: map.unwrap_or_default(),
+                        fields,
+                        algorithm,
+                        clustered,
+                        from_field_attribute: false,
+                        span: a.span,
+                    });
+                }
+            }
+            "shardKey" => {
+                let mut args = Args::new(a, "@@");
+                let fields = index_fields(cx, m, model, &mut args, "shardKey");
+                args.finish(cx.diags);
+                if fields.is_some_and(|f| f.is_empty()) {
+                    args_error(cx, a, "@@", "The list of fields in a `@@shardKey()` attribute cannot be empty. Please specify at least one field.");
+                }
+                if has_field_shard_key {
+                    cx.error(
+                        format!("Error validating model \"{}\": Each model must have at most one shard key. You can't have `@shardKey` and `@@shardKey` at the same time.", m.name.name),
+                        m.name.span,
+                    );
+                }
+            }
+            other => cx.error(format!("Attribute not known: \"@@{other}\"."), a.span),
+        }
+    }
+    let what = m.kind.keyword();
+    require_schema_attribute(cx, schema_seen, what, Some(&m.name.name), m.span, m.name.span);
+
+    // One primary key: either a single `@id` or `@@id`.
+    if field_pk.len() > 1 {
+        cx.error(
+            format!("Error validating model \"{}\": At most one field must be marked as the id field with the `@id` attribute.", m.name.name),
+            m.name.span,
+        );
+    }
+    if !field_pk.is_empty() && compound_pk.is_some() {
+        cx.error(
+            format!("Error validating model \"{}\": Each model must have at most one id criteria. You can't have `@id` and `@@id` at the same time.", m.name.name),
+            m.name.span,
+        );
+    }
+    model.primary_key = compound_pk.or_else(|| {
+        field_pk.drain(..).next().map(|(field, sort, length, _, map)| ir::PrimaryKey {
+            name: None,
+            db_name_is_explicit: map.is_some(),
+            db_name: map.unwrap_or_default(),
+            fields: vec![ir::IndexField {
+                field,
+                sort,
+                length,
+                ops: None,
+            }],
+            clustered: None,
+            is_compound_attribute: false,
+        })
+    });
+}
+
+fn index_algorithm(cx: &mut Cx<'_>, args: &mut Args<'_>) -> Option<ir::IndexAlgorithm> {
+    let v = args.named("type")?;
+    let s = args::expect_constant(v, cx.sources, cx.diags)?;
+    let algo = match s {
+        "BTree" => ir::IndexAlgorithm::BTree,
+        "Hash" => ir::IndexAlgorithm::Hash,
+        "Gist" => ir::IndexAlgorithm::Gist,
+        "Gin" => ir::IndexAlgorithm::Gin,
+        "SpGist" => ir::IndexAlgorithm::SpGist,
+        "Brin" => ir::IndexAlgorithm::Brin,
+        other => {
+            cx.error(format!("Unknown index type: {other}."), v.span());
+            return None;
+        }
+    };
+    let supported = match cx.provider() {
+        Some(Provider::Postgres) | None => true,
+        Some(Provider::Mysql) => matches!(algo, ir::IndexAlgorithm::BTree | ir::IndexAlgorithm::Hash),
+        Some(Provider::Sqlite) => algo == ir::IndexAlgorithm::BTree,
+    };
+    if !supported {
+        cx.error(
+            format!(
+                "Error parsing attribute \"{}\": The given index type is not supported with the current connector",
+                args.display
+            ),
+            args.span(),
+        );
+    }
+    Some(algo)
+}
+
+/// Reads the `fields` argument of `@@id`, `@@unique`, `@@index`, `@@fulltext`, `@@shardKey`.
+fn index_fields(
+    cx: &mut Cx<'_>,
+    m: &ast::Model,
+    model: &ir::Model,
+    args: &mut Args<'_>,
+    which: &str,
+) -> Option<Vec<ir::IndexField>> {
+    let v = args.required("fields", cx.diags)?;
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    let mut relation = Vec::new();
+    for e in args::as_list(v) {
+        let (name, call_args, span) = match e {
+            Expr::Constant(n, s) => (n.as_str(), &[][..], *s),
+            Expr::Function(n, a, s) => (n.name.as_str(), a.as_slice(), *s),
+            other => {
+                cx.error(
+                    args::type_mismatch("constant literal", other, cx.sources.slice(other.span())),
+                    other.span(),
+                );
+                continue;
+            }
+        };
+        let mut fa = Args::of_call(call_args, span, name.to_string());
+        let sort = fa.named("sort").and_then(|v| sort_order(cx, v));
+        let length = fa
+            .named("length")
+            .and_then(|v| args::expect_u32(v, cx.sources, cx.diags));
+        let ops = fa.named("ops").map(|v| cx.sources.slice(v.span()).to_string());
+        fa.finish(cx.diags);
+        match model.find_field(name) {
+            Some((_, f)) if f.is_relation() => relation.push(name.to_string()),
+            Some((id, _)) => out.push(ir::IndexField {
+                field: id,
+                sort,
+                length,
+                ops,
+            }),
+            None => unknown.push(name.to_string()),
+        }
+    }
+    let model_name = &m.name.name;
+    if !unknown.is_empty() {
+        let message = match which {
+            "id" => format!("The multi field id declaration refers to the unknown fields {}.", unknown.join(", ")),
+            "unique" => format!("The unique index definition refers to the unknown fields: {}.", unknown.join(", ")),
+            "shardKey" => format!(
+                "The multi field shard key declaration refers to the unknown fields {}.",
+                unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+            ),
+            _ => format!("The index definition refers to the unknown fields: {}.", unknown.join(", ")),
+        };
+        cx.error(
+            format!("Error validating model \"{model_name}\": {message}"),
+            args.span(),
+        );
+    }
+    if !relation.is_empty() {
+        let suggestion: Vec<String> = relation
+            .iter()
+            .flat_map(|r| relation_scalar_fields(m, r))
+            .collect();
+        let message = match which {
+            "id" => format!("The id definition refers to the relation fields {}. ID definitions must reference only scalar fields.", relation.join(", ")),
+            "shardKey" => format!("The shard key definition refers to the relation field `{}`. Shard key definitions must reference only scalar fields.", relation.join(", ")),
+            "unique" => format!("The unique index definition refers to the relation fields {}. Index definitions must reference only scalar fields. Did you mean `@@unique([{}])`?", relation.join(", "), suggestion.join(", ")),
+            _ => format!("The index definition refers to the relation fields {}. Index definitions must reference only scalar fields. Did you mean `@@{which}([{}])`?", relation.join(", "), suggestion.join(", ")),
+        };
+        cx.error(
+            format!("Error validating model \"{model_name}\": {message}"),
+            args.span(),
+        );
+    }
+    (unknown.is_empty() && relation.is_empty()).then_some(out)
+}
+
+/// The `fields:` of a relation field's `@relation`, for "did you mean" hints.
+fn relation_scalar_fields(m: &ast::Model, relation_field: &str) -> Vec<String> {
+    m.fields()
+        .find(|f| f.name.name == relation_field)
+        .and_then(|f| f.attributes.iter().find(|a| a.name.name == "relation"))
+        .and_then(|a| a.named("fields"))
+        .and_then(|a| a.value.as_ref())
+        .map(|v| {
+            args::as_list(v)
+                .into_iter()
+                .filter_map(|e| e.as_constant().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Default names for primary keys and indexes, as Prisma derives them.
+fn compute_constraint_names(cx: &mut Cx<'_>, model: &mut ir::Model) {
+    let provider = cx.provider();
+    let table = model.db_name.clone();
+    let columns = |fields: &[ir::IndexField], model: &ir::Model| -> Vec<String> {
+        fields
+            .iter()
+            .map(|f| model.field(f.field).db_name.clone())
+            .collect()
+    };
+    if let Some(pk) = &model.primary_key {
+        let name = if pk.db_name_is_explicit {
+            pk.db_name.clone()
+        } else {
+            ir::constraint_name(&table, &[], "pkey", provider)
+        };
+        if let Some(pk) = model.primary_key.as_mut() {
+            pk.db_name = name;
+        }
+    }
+    for i in 0..model.indexes.len() {
+        if model.indexes[i].db_name_is_explicit {
+            continue;
+        }
+        let cols = columns(&model.indexes[i].fields, model);
+        let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+        let suffix = match model.indexes[i].kind {
+            IndexKind::Unique => "key",
+            IndexKind::Normal | IndexKind::Fulltext => "idx",
+        };
+        model.indexes[i].db_name = ir::constraint_name(&table, &cols, suffix, provider);
+    }
+}
+
+/// Rules that need the whole model: an id, provider limits on keys and indexes.
+fn check_model(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
+    let provider = cx.provider();
+    // A model needs something that identifies its records.
+    if !model.is_view && !model.is_ignored {
+        let has_criteria = model.primary_key.is_some()
+            || model.unique_indexes().any(|idx| {
+                idx.fields.iter().all(|f| {
+                    let field = model.field(f.field);
+                    field.arity == Arity::Required
+                        && !matches!(field.field_type, FieldType::Unsupported(_))
+                })
+            });
+        if !has_criteria {
+            cx.push(
+                Diagnostic::error(
+                    format!("Error validating model \"{}\": Each model must have at least one unique criteria that has only required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with `@@id([])` or `@@unique([])` to the model.", m.name.name),
+                    m.name.span,
+                )
+                .with_help("add `id Int @id @default(autoincrement())`, or mark the model `@@ignore`"),
+            );
+        }
+    }
+    if let Some(pk) = &model.primary_key {
+        if pk.is_compound_attribute {
+            let optional: Vec<&str> = pk
+                .fields
+                .iter()
+                .map(|f| model.field(f.field))
+                .filter(|f| f.arity != Arity::Required)
+                .map(|f| f.name.as_str())
+                .collect();
+            if !optional.is_empty() {
+                cx.error(
+                    format!("Error validating model \"{}\": The id definition refers to the optional fields {}. ID definitions must reference only required fields.", m.name.name, optional.join(", ")),
+                    m.name.span,
+                );
+            }
+        }
+        if pk.db_name_is_explicit && matches!(provider, Some(Provider::Mysql | Provider::Sqlite)) {
+            cx.error(
+                format!("Error validating model \"{}\": You defined a database name for the primary key on the model. This is not supported by the provider.", m.name.name),
+                m.name.span,
+            );
+        }
+    }
+    if provider == Some(Provider::Mysql) {
+        check_mysql_index_lengths(cx, m, model);
+    }
+    check_autoincrement(cx, m, model);
+}
+
+fn check_mysql_index_lengths(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
+    let text_field = |f: &ir::IndexField| {
+        let field = model.field(f.field);
+        field
+            .native_type
+            .as_ref()
+            .filter(|nt| native::mysql_needs_index_length(&nt.name) && f.length.is_none())
+            .map(|nt| nt.name.clone())
+    };
+    if let Some(pk) = &model.primary_key {
+        for f in &pk.fields {
+            if let Some(nt) = text_field(f) {
+                cx.error(
+                    format!("Native type `{nt}` of MySQL cannot be used on a field that is `@id` or `@@id`. Please use the `length` argument to the field in the index definition to allow this."),
+                    field_or_model_span(m, model, f.field),
+                );
+            }
+        }
+    }
+    for idx in &model.indexes {
+        if idx.kind == IndexKind::Fulltext {
+            continue;
+        }
+        for f in &idx.fields {
+            if let Some(nt) = text_field(f) {
+                let message = if idx.kind == IndexKind::Unique {
+                    format!("Native type `{nt}` cannot be unique in MySQL. Please use the `length` argument to the field in the index definition to allow this.")
+                } else {
+                    format!("You cannot define an index on fields with native type `{nt}` of MySQL. Please use the `length` argument to the field in the index definition to allow this.")
+                };
+                cx.error(message, idx.span);
+            }
+        }
+    }
+}
+
+fn field_or_model_span(m: &ast::Model, model: &ir::Model, f: ir::FieldId) -> Span {
+    let name = &model.field(f).name;
+    m.fields()
+        .find(|x| &x.name.name == name)
+        .map_or(m.name.span, |x| x.span)
+}
+
+fn check_autoincrement(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
+    let autoinc: Vec<ir::FieldId> = model
+        .scalar_fields()
+        .filter(|(_, f)| {
+            f.default
+                .as_ref()
+                .is_some_and(|d| d.kind == ir::DefaultKind::Autoincrement)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    if autoinc.is_empty() {
+        return;
+    }
+    let is_pk = |id: ir::FieldId| {
+        model
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.fields.len() == 1 && pk.fields[0].field == id)
+    };
+    let is_indexed = |id: ir::FieldId| {
+        model
+            .primary_key
+            .iter()
+            .map(|pk| &pk.fields)
+            .chain(model.indexes.iter().map(|i| &i.fields))
+            .any(|fs| fs.first().is_some_and(|f| f.field == id))
+    };
+    match cx.provider() {
+        Some(Provider::Sqlite) => {
+            for id in &autoinc {
+                if !is_pk(*id) {
+                    cx.error(
+                        format!("Error parsing attribute \"@default\": The `autoincrement()` default value is used on a non-id field even though the datasource does not support this."),
+                        field_or_model_span(m, model, *id),
+                    );
+                }
+            }
+        }
+        Some(Provider::Mysql) => {
+            if autoinc.len() > 1 {
+                cx.error(
+                    "Error parsing attribute \"@default\": The `autoincrement()` default value is used multiple times on this model even though the underlying datasource only supports one instance per table.",
+                    m.name.span,
+                );
+            }
+            for id in &autoinc {
+                if !is_indexed(*id) {
+                    cx.error(
+                        "Error parsing attribute \"@default\": The `autoincrement()` default value is used on a non-indexed field even though the datasource does not support this.",
+                        field_or_model_span(m, model, *id),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The span of a block attribute by name, for diagnostics about it.
+pub(crate) fn block_attribute_span(m: &ast::Model, name: &str) -> Option<Span> {
+    m.attributes().find(|a| a.name.name == name).map(|a| a.span)
+}
+
+/// Whole-schema checks on models, run after relations are resolved.
+pub(crate) fn finish_models(cx: &mut Cx<'_>, models: &[&ast::Model], schema: &mut ir::Schema) {
+    check_constraint_name_clashes(cx, models, schema);
+}
+
+/// Constraint names share a namespace: the whole database on Postgres and SQLite (indexes), the
+/// table on MySQL.
+fn check_constraint_name_clashes(cx: &mut Cx<'_>, models: &[&ast::Model], schema: &ir::Schema) {
+    let provider = cx.provider();
+    let mut global: std::collections::HashMap<(Option<String>, String), String> =
+        std::collections::HashMap::new();
+    for (mi, model) in schema.models.iter().enumerate() {
+        if model.is_view {
+            continue;
+        }
+        let mut local: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut names: Vec<(&str, Span, bool)> = Vec::new();
+        if let Some(pk) = &model.primary_key {
+            if provider == Some(Provider::Postgres) {
+                names.push((&pk.db_name, models[mi].name.span, pk.db_name_is_explicit));
+            }
+        }
+        for idx in &model.indexes {
+            names.push((&idx.db_name, idx.span, idx.db_name_is_explicit));
+        }
+        for (name, span, _) in names {
+            let key = match provider {
+                Some(Provider::Mysql) => {
+                    if !local.insert(name.to_string()) {
+                        cx.error(
+                            format!("The given constraint name `{name}` has to be unique in the following namespace: on model `{}` for indexes and unique constraints. Please provide a different name using the `map` argument.", model.name),
+                            span,
+                        );
+                    }
+                    continue;
+                }
+                _ => (model.schema.clone(), name.to_string()),
+            };
+            if let Some(other) = global.get(&key) {
+                if other != &model.name || !local.insert(name.to_string()) {
+                    cx.error(
+                        format!("The given constraint name `{name}` has to be unique in the following namespace: global for primary key, indexes and unique constraints. Please provide a different name using the `map` argument."),
+                        span,
+                    );
+                }
+            } else {
+                local.insert(name.to_string());
+                global.insert(key, model.name.clone());
+            }
+        }
+    }
+}

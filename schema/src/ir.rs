@@ -266,9 +266,7 @@ impl Model {
 
     /// Unique constraints (not plain indexes), in order.
     pub fn unique_indexes(&self) -> impl Iterator<Item = &Index> {
-        self.indexes
-            .iter()
-            .filter(|i| i.kind == IndexKind::Unique)
+        self.indexes.iter().filter(|i| i.kind == IndexKind::Unique)
     }
 
     /// Every set of fields that identifies a record: the primary key, then each unique.
@@ -712,7 +710,12 @@ pub struct EnumValue {
 
 /// Builds a constraint name the way Prisma does: `{table}_{columns}_{suffix}`, with the
 /// table-and-columns part cut so that the whole fits the database's identifier limit.
-pub fn constraint_name(table: &str, columns: &[&str], suffix: &str, provider: Option<Provider>) -> String {
+pub fn constraint_name(
+    table: &str,
+    columns: &[&str],
+    suffix: &str,
+    provider: Option<Provider>,
+) -> String {
     let limit = provider.map_or(usize::MAX, Provider::max_identifier_length);
     let mut base = table.to_string();
     for c in columns {

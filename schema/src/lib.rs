@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod diagnostics;
 pub mod ir;
+pub mod load;
 pub mod parser;
 pub mod source;
 mod validate;

@@ -84,7 +84,11 @@ fn validation_corpus() {
     };
     let dir = shared.join("conformance/psl/validation");
     let files = files_with_suffix(&dir, ".prisma");
-    assert!(!files.is_empty(), "no conformance files under {}", dir.display());
+    assert!(
+        !files.is_empty(),
+        "no conformance files under {}",
+        dir.display()
+    );
 
     let (mut agree, mut lines_ok, mut lines_total, mut warn_ok, mut warn_total) = (0, 0, 0, 0, 0);
     let mut failures = Vec::new();
@@ -103,7 +107,11 @@ fn validation_corpus() {
             })
             .collect();
         let expect_invalid = expected.iter().any(|e| e.severity == Severity::Error);
-        let name = path.strip_prefix(&dir).unwrap_or(path).display().to_string();
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
         let mut problems = Vec::new();
         if expect_invalid == result.diagnostics.has_errors() {
             agree += 1;
@@ -120,9 +128,11 @@ fn validation_corpus() {
                 Severity::Warning => (&mut warn_ok, &mut warn_total),
             };
             *total += 1;
-            let on_line = |s: &Severity, l: &usize| *s == e.severity && {
-                // A diagnostic spanning the expected line counts.
-                *l == e.line
+            let on_line = |s: &Severity, l: &usize| {
+                *s == e.severity && {
+                    // A diagnostic spanning the expected line counts.
+                    *l == e.line
+                }
             };
             if ours.iter().any(|(s, l, _)| on_line(s, l)) {
                 *ok_count += 1;

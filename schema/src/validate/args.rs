@@ -106,7 +106,11 @@ impl<'a> Args<'a> {
     /// Reports an error prefixed with `Error parsing attribute "@x": `.
     pub(crate) fn error(&self, diags: &mut Diagnostics, message: impl AsRef<str>) {
         diags.error(
-            format!("Error parsing attribute \"{}\": {}", self.display, message.as_ref()),
+            format!(
+                "Error parsing attribute \"{}\": {}",
+                self.display,
+                message.as_ref()
+            ),
             self.span,
         );
     }

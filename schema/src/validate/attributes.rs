@@ -21,11 +21,44 @@ pub(crate) struct RelationAttr {
     pub(crate) span: Option<Span>,
 }
 
+/// Block attributes that may appear once per block.
+pub(crate) const BLOCK_ATTRIBUTES_ONCE: &[&str] = &["id", "map", "ignore", "schema", "shardKey"];
+
+/// Reports every occurrence of an attribute that may appear only once; returns their names.
+pub(crate) fn report_duplicate_attributes<'a>(
+    cx: &mut Cx<'_>,
+    attrs: &'a [ast::Attribute],
+    once: &[&str],
+) -> Vec<&'a str> {
+    let mut dups = Vec::new();
+    for a in attrs {
+        let name = a.name.name.as_str();
+        let count = attrs.iter().filter(|o| o.name.name == name).count();
+        if count > 1 && once.contains(&name) {
+            cx.error(
+                format!("Attribute \"@{name}\" can only be defined once."),
+                a.span,
+            );
+            if !dups.contains(&name) {
+                dups.push(name);
+            }
+        }
+    }
+    dups
+}
+
 /// Relation attributes of one model, by field.
 pub(crate) type ModelRelationAttrs = Vec<(ir::FieldId, RelationAttr)>;
 
 const FIELD_ATTRIBUTES_ONCE: &[&str] = &[
-    "id", "unique", "default", "map", "updatedAt", "ignore", "relation", "shardKey",
+    "id",
+    "unique",
+    "default",
+    "map",
+    "updatedAt",
+    "ignore",
+    "relation",
+    "shardKey",
 ];
 
 pub(crate) fn build_model(
@@ -49,8 +82,13 @@ pub(crate) fn build_model(
     };
     let _ = id;
     let mut relation_attrs = Vec::new();
-    let mut field_pk: Vec<(ir::FieldId, Option<ir::SortOrder>, Option<u32>, Span, Option<String>)> =
-        Vec::new();
+    let mut field_pk: Vec<(
+        ir::FieldId,
+        Option<ir::SortOrder>,
+        Option<u32>,
+        Span,
+        Option<String>,
+    )> = Vec::new();
     let mut shard_keys = 0;
 
     for f in m.fields() {
@@ -106,16 +144,12 @@ pub(crate) fn build_model(
             documentation: f.documentation.clone(),
             span: f.span,
         };
-        let mut seen: Vec<&str> = Vec::new();
         let mut native_seen = false;
+        let duplicates = report_duplicate_attributes(cx, &f.attributes, FIELD_ATTRIBUTES_ONCE);
         for a in &f.attributes {
             let name = a.name.name.as_str();
-            if FIELD_ATTRIBUTES_ONCE.contains(&name) {
-                if seen.contains(&name) {
-                    cx.error(format!("Attribute \"@{name}\" can only be defined once."), a.span);
-                    continue;
-                }
-                seen.push(name);
+            if duplicates.contains(&name) {
+                continue;
             }
             match name {
                 "id" => {
@@ -163,7 +197,12 @@ pub(crate) fn build_model(
                 }
                 "map" => {
                     if field.is_relation() {
-                        args_error(cx, a, "@", "The attribute `@map` cannot be used on relation fields.");
+                        args_error(
+                            cx,
+                            a,
+                            "@",
+                            "The attribute `@map` cannot be used on relation fields.",
+                        );
                         continue;
                     }
                     if let Some(n) = map_argument(cx, a, "@") {
@@ -173,9 +212,19 @@ pub(crate) fn build_model(
                 "updatedAt" => {
                     Args::new(a, "@").finish(cx.diags);
                     if field.scalar_type() != Some(ScalarType::DateTime) {
-                        args_error(cx, a, "@", "Fields that are marked with @updatedAt must be of type DateTime.");
+                        args_error(
+                            cx,
+                            a,
+                            "@",
+                            "Fields that are marked with @updatedAt must be of type DateTime.",
+                        );
                     } else if field.arity == Arity::List {
-                        args_error(cx, a, "@", "Fields that are marked with @updatedAt cannot be lists.");
+                        args_error(
+                            cx,
+                            a,
+                            "@",
+                            "Fields that are marked with @updatedAt cannot be lists.",
+                        );
                     }
                     field.is_updated_at = true;
                 }
@@ -319,7 +368,12 @@ pub(crate) fn map_argument(cx: &mut Cx<'_>, a: &ast::Attribute, prefix: &str) ->
     let s = s.map(str::to_string);
     args.finish(cx.diags);
     if s.as_deref() == Some("") {
-        args_error(cx, a, prefix, "The `name` argument cannot be an empty string.");
+        args_error(
+            cx,
+            a,
+            prefix,
+            "The `name` argument cannot be an empty string.",
+        );
         return None;
     }
     s
@@ -466,7 +520,9 @@ fn referential_action(cx: &mut Cx<'_>, v: &Expr) -> Option<(ir::ReferentialActio
 fn field_refs(cx: &mut Cx<'_>, v: &Expr) -> Vec<(String, Span)> {
     args::as_list(v)
         .into_iter()
-        .filter_map(|e| args::expect_constant(e, cx.sources, cx.diags).map(|s| (s.to_string(), e.span())))
+        .filter_map(|e| {
+            args::expect_constant(e, cx.sources, cx.diags).map(|s| (s.to_string(), e.span()))
+        })
         .collect()
 }
 
@@ -485,7 +541,9 @@ fn native_type(
         cx.push(
             Diagnostic::error(format!("Attribute not known: \"@{full}\"."), a.span).with_help(
                 match cx.native_prefix() {
-                    Some(p) => format!("native types are written with the datasource's name: `@{p}.{type_name}`"),
+                    Some(p) => format!(
+                        "native types are written with the datasource's name: `@{p}.{type_name}`"
+                    ),
                     None => "native types need a datasource block".to_string(),
                 },
             ),
@@ -588,7 +646,13 @@ fn native_type(
     })
 }
 
-type PendingPk = (ir::FieldId, Option<ir::SortOrder>, Option<u32>, Span, Option<String>);
+type PendingPk = (
+    ir::FieldId,
+    Option<ir::SortOrder>,
+    Option<u32>,
+    Span,
+    Option<String>,
+);
 
 fn block_attributes(
     cx: &mut Cx<'_>,
@@ -597,17 +661,17 @@ fn block_attributes(
     field_pk: &mut Vec<PendingPk>,
     has_field_shard_key: bool,
 ) {
-    let mut seen: Vec<&str> = Vec::new();
     let mut schema_seen = false;
     let mut compound_pk: Option<ir::PrimaryKey> = None;
+    let attrs: Vec<ast::Attribute> = m.attributes().cloned().collect();
+    let duplicates = report_duplicate_attributes(cx, &attrs, BLOCK_ATTRIBUTES_ONCE);
     for a in m.attributes() {
         let name = a.name.name.as_str();
-        if matches!(name, "id" | "map" | "ignore" | "schema" | "shardKey") {
-            if seen.contains(&name) {
-                cx.error(format!("Attribute \"@{name}\" can only be defined once."), a.span);
-                continue;
+        if duplicates.contains(&name) {
+            if name == "schema" {
+                schema_seen = true;
             }
-            seen.push(name);
+            continue;
         }
         match name {
             "map" => {
@@ -669,11 +733,21 @@ fn block_attributes(
                 if kind == IndexKind::Fulltext
                     && cx.provider().is_some_and(|p| p != Provider::Mysql)
                 {
-                    args_error(cx, a, "@@", "Defining fulltext indexes is not supported with the current connector.");
+                    args_error(
+                        cx,
+                        a,
+                        "@@",
+                        "Defining fulltext indexes is not supported with the current connector.",
+                    );
                 }
                 if let Some(fields) = fields {
                     if kind == IndexKind::Unique && fields.is_empty() {
-                        args_error(cx, a, "@@", "The list of fields in an index definition cannot be empty.");
+                        args_error(
+                            cx,
+                            a,
+                            "@@",
+                            "The list of fields in an index definition cannot be empty.",
+                        );
                     }
                     model.indexes.push(ir::Index {
                         kind,
@@ -690,7 +764,19 @@ fn block_attributes(
             }
             "shardKey" => {
                 let mut args = Args::new(a, "@@");
-                let fields = index_fields(cx, m, model, &mut args, "shardKey");
+                let fields = args.default_arg("fields").and_then(|v| {
+                    let calls: Vec<&Expr> = args::as_list(v)
+                        .into_iter()
+                        .filter(|e| matches!(e, Expr::Function(..)))
+                        .collect();
+                    for c in &calls {
+                        let text = cx.sources.slice(c.span()).to_string();
+                        cx.error(args::type_mismatch("constant", c, &text), c.span());
+                    }
+                    calls.is_empty().then_some(())
+                });
+                let mut args = Args::new(a, "@@");
+                let fields = fields.and_then(|_| index_fields(cx, m, model, &mut args, "shardKey"));
                 args.finish(cx.diags);
                 if fields.is_some_and(|f| f.is_empty()) {
                     args_error(cx, a, "@@", "The list of fields in a `@@shardKey()` attribute cannot be empty. Please specify at least one field.");
@@ -706,7 +792,14 @@ fn block_attributes(
         }
     }
     let what = m.kind.keyword();
-    require_schema_attribute(cx, schema_seen, what, Some(&m.name.name), m.span, m.name.span);
+    require_schema_attribute(
+        cx,
+        schema_seen,
+        what,
+        Some(&m.name.name),
+        m.span,
+        m.name.span,
+    );
 
     // One primary key: either a single `@id` or `@@id`.
     if field_pk.len() > 1 {
@@ -722,19 +815,22 @@ fn block_attributes(
         );
     }
     model.primary_key = compound_pk.or_else(|| {
-        field_pk.drain(..).next().map(|(field, sort, length, _, map)| ir::PrimaryKey {
-            name: None,
-            db_name_is_explicit: map.is_some(),
-            db_name: map.unwrap_or_default(),
-            fields: vec![ir::IndexField {
-                field,
-                sort,
-                length,
-                ops: None,
-            }],
-            clustered: None,
-            is_compound_attribute: false,
-        })
+        field_pk
+            .drain(..)
+            .next()
+            .map(|(field, sort, length, _, map)| ir::PrimaryKey {
+                name: None,
+                db_name_is_explicit: map.is_some(),
+                db_name: map.unwrap_or_default(),
+                fields: vec![ir::IndexField {
+                    field,
+                    sort,
+                    length,
+                    ops: None,
+                }],
+                clustered: None,
+                is_compound_attribute: false,
+            })
     });
 }
 
@@ -755,7 +851,9 @@ fn index_algorithm(cx: &mut Cx<'_>, args: &mut Args<'_>) -> Option<ir::IndexAlgo
     };
     let supported = match cx.provider() {
         Some(Provider::Postgres) | None => true,
-        Some(Provider::Mysql) => matches!(algo, ir::IndexAlgorithm::BTree | ir::IndexAlgorithm::Hash),
+        Some(Provider::Mysql) => {
+            matches!(algo, ir::IndexAlgorithm::BTree | ir::IndexAlgorithm::Hash)
+        }
         Some(Provider::Sqlite) => algo == ir::IndexAlgorithm::BTree,
     };
     if !supported {
@@ -799,7 +897,9 @@ fn index_fields(
         let length = fa
             .named("length")
             .and_then(|v| args::expect_u32(v, cx.sources, cx.diags));
-        let ops = fa.named("ops").map(|v| cx.sources.slice(v.span()).to_string());
+        let ops = fa
+            .named("ops")
+            .map(|v| cx.sources.slice(v.span()).to_string());
         fa.finish(cx.diags);
         match model.find_field(name) {
             Some((_, f)) if f.is_relation() => relation.push(name.to_string()),
@@ -815,13 +915,26 @@ fn index_fields(
     let model_name = &m.name.name;
     if !unknown.is_empty() {
         let message = match which {
-            "id" => format!("The multi field id declaration refers to the unknown fields {}.", unknown.join(", ")),
-            "unique" => format!("The unique index definition refers to the unknown fields: {}.", unknown.join(", ")),
+            "id" => format!(
+                "The multi field id declaration refers to the unknown fields {}.",
+                unknown.join(", ")
+            ),
+            "unique" => format!(
+                "The unique index definition refers to the unknown fields: {}.",
+                unknown.join(", ")
+            ),
             "shardKey" => format!(
                 "The multi field shard key declaration refers to the unknown fields {}.",
-                unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+                unknown
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-            _ => format!("The index definition refers to the unknown fields: {}.", unknown.join(", ")),
+            _ => format!(
+                "The index definition refers to the unknown fields: {}.",
+                unknown.join(", ")
+            ),
         };
         cx.error(
             format!("Error validating model \"{model_name}\": {message}"),

@@ -281,7 +281,7 @@ fn datasource_block(
     if relation_mode.is_some() && referential_integrity.is_some() {
         diags.error(
             "The `referentialIntegrity` and `relationMode` attributes cannot be used together. Please use only `relationMode` instead.",
-            block.span,
+            block.property("referentialIntegrity").map_or(block.span, |kv| kv.span),
         );
     }
     if let (Some(u), Some(s)) = (&url, &shadow) {
@@ -291,7 +291,7 @@ fn datasource_block(
                     "shadowDatabaseUrl is the same as url for datasource \"{}\". Please specify a different database as shadow database to avoid data loss.",
                     block.name.name
                 ),
-                block.property("shadowDatabaseUrl").map_or(block.span, |kv| kv.span),
+                block.property("url").map_or(block.span, |kv| kv.span),
             );
         }
     }
@@ -332,19 +332,13 @@ fn relation_mode_value(
 fn schema_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let Expr::Array(items, _) = e else {
-        diags.error(
-            type_mismatch("array", e, &expr_text(e, sources)),
-            e.span(),
-        );
+        diags.error(type_mismatch("array", e, &expr_text(e, sources)), e.span());
         return out;
     };
     for item in items {
         if let Some(s) = super::args::expect_str(item, sources, diags) {
             if out.iter().any(|o| o == s) {
-                diags.error(
-                    "Duplicated schema names are not allowed",
-                    item.span(),
-                );
+                diags.error("Duplicated schema names are not allowed", item.span());
             }
             out.push(s.to_string());
         }

@@ -181,7 +181,10 @@ fn function(
             }
         },
         "auto" => {
-            attr.error(cx.diags, "The current connector does not support the `auto()` function.");
+            attr.error(
+                cx.diags,
+                "The current connector does not support the `auto()` function.",
+            );
             return None;
         }
         other => {
@@ -192,8 +195,17 @@ fn function(
             return None;
         }
     };
-    if field.arity == Arity::List && kind != DefaultKind::DbGenerated(None) && !matches!(kind, DefaultKind::DbGenerated(_)) {
-        attr.error(cx.diags, format!("The function `{}()` cannot be used on list fields.", name.name));
+    if field.arity == Arity::List
+        && kind != DefaultKind::DbGenerated(None)
+        && !matches!(kind, DefaultKind::DbGenerated(_))
+    {
+        attr.error(
+            cx.diags,
+            format!(
+                "The function `{}()` cannot be used on list fields.",
+                name.name
+            ),
+        );
         return None;
     }
     Some(kind)
@@ -277,20 +289,40 @@ fn single_literal(
     }
 }
 
-fn scalar_literal(cx: &mut Cx<'_>, attr: &Args<'_>, s: ScalarType, value: &Expr) -> Option<Literal> {
+fn scalar_literal(
+    cx: &mut Cx<'_>,
+    attr: &Args<'_>,
+    s: ScalarType,
+    value: &Expr,
+) -> Option<Literal> {
     match (s, value) {
         (ScalarType::String, Expr::String(v, _)) => Some(Literal::String(v.clone())),
         (ScalarType::Int | ScalarType::BigInt, Expr::Number(n, _)) => match n.parse::<i64>() {
             Ok(v) if s == ScalarType::BigInt || i32::try_from(v).is_ok() => Some(Literal::Int(v)),
             _ => {
-                attr.error(cx.diags, format!("Parse error: \"{n}\" is not a valid {} value.", if s == ScalarType::Int { "integer" } else { "big integer" }));
+                attr.error(
+                    cx.diags,
+                    format!(
+                        "Parse error: \"{n}\" is not a valid {} value.",
+                        if s == ScalarType::Int {
+                            "integer"
+                        } else {
+                            "big integer"
+                        }
+                    ),
+                );
                 None
             }
         },
-        (ScalarType::Float | ScalarType::Decimal, Expr::Number(n, _)) => Some(Literal::Float(n.clone())),
+        (ScalarType::Float | ScalarType::Decimal, Expr::Number(n, _)) => {
+            Some(Literal::Float(n.clone()))
+        }
         (ScalarType::Decimal, Expr::String(v, _)) => {
             if v.parse::<f64>().is_err() {
-                attr.error(cx.diags, format!("Parse error: \"{v}\" is not a valid decimal value."));
+                attr.error(
+                    cx.diags,
+                    format!("Parse error: \"{v}\" is not a valid decimal value."),
+                );
                 return None;
             }
             Some(Literal::String(v.clone()))
@@ -307,14 +339,20 @@ fn scalar_literal(cx: &mut Cx<'_>, attr: &Args<'_>, s: ScalarType, value: &Expr)
         }
         (ScalarType::Json, Expr::String(v, _)) => {
             if serde_json::from_str::<serde_json::Value>(v).is_err() {
-                attr.error(cx.diags, format!("Parse error: \"{v}\" is not a valid JSON string."));
+                attr.error(
+                    cx.diags,
+                    format!("Parse error: \"{v}\" is not a valid JSON string."),
+                );
                 return None;
             }
             Some(Literal::String(v.clone()))
         }
         (ScalarType::Bytes, Expr::String(v, _)) => {
             if !is_base64(v) {
-                attr.error(cx.diags, format!("Parse error: \"{v}\" is not a valid base64 string."));
+                attr.error(
+                    cx.diags,
+                    format!("Parse error: \"{v}\" is not a valid base64 string."),
+                );
                 return None;
             }
             Some(Literal::String(v.clone()))
@@ -323,7 +361,10 @@ fn scalar_literal(cx: &mut Cx<'_>, attr: &Args<'_>, s: ScalarType, value: &Expr)
             mismatch(cx, attr, "boolean", other);
             None
         }
-        (ScalarType::String | ScalarType::DateTime | ScalarType::Json | ScalarType::Bytes, other) => {
+        (
+            ScalarType::String | ScalarType::DateTime | ScalarType::Json | ScalarType::Bytes,
+            other,
+        ) => {
             mismatch(cx, attr, "string", other);
             None
         }
@@ -337,11 +378,26 @@ fn scalar_literal(cx: &mut Cx<'_>, attr: &Args<'_>, s: ScalarType, value: &Expr)
 /// `YYYY-MM-DDTHH:MM:SS(.fff)?(Z|±HH:MM)`.
 fn is_rfc3339(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    };
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
         return false;
     }
-    if !matches!(b[10], b'T' | b't' | b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+    if !matches!(b[10], b'T' | b't' | b' ')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
         return false;
     }
     let mut i = 19;
@@ -357,7 +413,9 @@ fn is_rfc3339(s: &str) -> bool {
     }
     match b.get(i) {
         Some(b'Z' | b'z') => i + 1 == b.len(),
-        Some(b'+' | b'-') => b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6),
+        Some(b'+' | b'-') => {
+            b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+        }
         _ => false,
     }
 }

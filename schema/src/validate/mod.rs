@@ -142,7 +142,11 @@ fn declare_names<'a>(
             ast::Top::Enum(e) => (&e.name, "enum"),
             _ => continue,
         };
-        let what = if what == "type" { "composite type" } else { what };
+        let what = if what == "type" {
+            "composite type"
+        } else {
+            what
+        };
         check_identifier(cx, name, what);
         if let Some(existing) = seen.get(name.name.as_str()) {
             let article = if *existing == "enum" { "an" } else { "a" };
@@ -173,8 +177,7 @@ fn declare_names<'a>(
                         m.name.span,
                     );
                 }
-                cx.model_ids
-                    .insert(&m.name.name, ir::ModelId(models.len()));
+                cx.model_ids.insert(&m.name.name, ir::ModelId(models.len()));
                 models.push(m);
             }
             ast::Top::Enum(e) => {
@@ -237,23 +240,20 @@ fn build_enum(cx: &mut Cx<'_>, e: &ast::Enum) -> ir::Enum {
         });
     }
     if values.is_empty() {
-        cx.error(
-            "An enum must have at least one value.",
-            e.name.span,
-        );
+        cx.error("An enum must have at least one value.", e.name.span);
     }
     let mut db_name = e.name.name.clone();
     let mut schema = None;
-    let mut seen_attrs: Vec<&str> = Vec::new();
+    let attrs: Vec<ast::Attribute> = e.attributes().cloned().collect();
+    let duplicates =
+        attributes::report_duplicate_attributes(cx, &attrs, attributes::BLOCK_ATTRIBUTES_ONCE);
     for a in e.attributes() {
-        if seen_attrs.contains(&a.name.name.as_str()) {
-            cx.error(
-                format!("Attribute \"@{}\" can only be defined once.", a.name.name),
-                a.span,
-            );
+        if duplicates.contains(&a.name.name.as_str()) {
+            if a.name.name == "schema" {
+                schema = Some(String::new());
+            }
             continue;
         }
-        seen_attrs.push(&a.name.name);
         match a.name.name.as_str() {
             "map" => {
                 if let Some(name) = attributes::map_argument(cx, a, "@@") {
@@ -299,7 +299,10 @@ fn check_db_names(cx: &mut Cx<'_>, asts: &[&ast::Model], schema: &ir::Schema) {
         for e in &schema.enums {
             let key = (e.schema.as_deref(), e.db_name.as_str());
             if types.contains_key(&key) {
-                cx.error("An enum with the same database name is already defined.", e.span);
+                cx.error(
+                    "An enum with the same database name is already defined.",
+                    e.span,
+                );
             } else {
                 types.insert(key, e);
             }

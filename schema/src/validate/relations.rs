@@ -91,10 +91,6 @@ pub(crate) fn resolve(
     relations
 }
 
-fn model_span(asts: &[&ast::Model], m: ModelId) -> Span {
-    asts[m.0].name.span
-}
-
 fn field_span(models: &[ir::Model], m: ModelId, f: FieldId) -> Span {
     models[m.0].fields[f.0].span
 }
@@ -222,7 +218,10 @@ fn pair(
                 (true, false) => (a, b),
                 (false, true) => (b, a),
                 (true, true) => {
-                    let (fa, fb) = (&models[a.model.0].fields[a.field.0], &models[b.model.0].fields[b.field.0]);
+                    let (fa, fb) = (
+                        &models[a.model.0].fields[a.field.0],
+                        &models[b.model.0].fields[b.field.0],
+                    );
                     let msg = if a.attr.references.is_some() && b.attr.references.is_some() {
                         format!("Error parsing attribute \"@relation\": The relation fields `{}` on Model `{}` and `{}` on Model `{}` both provide the `references` argument in the @relation attribute. You have to provide it only on one of the two fields.", fa.name, model_a, fb.name, model_b)
                     } else {
@@ -232,7 +231,10 @@ fn pair(
                     return None;
                 }
                 (false, false) => {
-                    let (fa, fb) = (&models[a.model.0].fields[a.field.0], &models[b.model.0].fields[b.field.0]);
+                    let (fa, fb) = (
+                        &models[a.model.0].fields[a.field.0],
+                        &models[b.model.0].fields[b.field.0],
+                    );
                     cx.error(
                         format!("Error parsing attribute \"@relation\": The relation fields `{}` on Model `{}` and `{}` on Model `{}` do not provide the `fields` argument in the @relation attribute. You have to provide it on one of the two fields.", fa.name, model_a, fb.name, model_b),
                         fa.span,
@@ -255,7 +257,11 @@ fn pair(
     };
 
     // The side without `fields` must not carry them, nor referential actions.
-    let back_side = if kind == RelationKind::ManyToMany { None } else { Some(referenced) };
+    let back_side = if kind == RelationKind::ManyToMany {
+        None
+    } else {
+        Some(referenced)
+    };
     if let Some(back) = back_side {
         let bf = &models[back.model.0].fields[back.field.0];
         if back.attr.fields.is_some() || back.attr.references.is_some() {
@@ -287,16 +293,21 @@ fn pair(
         fields = f;
         references = r;
         let m = &models[referencing.model.0];
-        let cols: Vec<&str> = fields.iter().map(|f| m.fields[f.0].db_name.as_str()).collect();
-        fk_db_name = Some(
-            referencing
-                .attr
-                .map
-                .clone()
-                .unwrap_or_else(|| ir::constraint_name(&m.db_name, &cols, "fkey", cx.provider())),
-        );
+        let cols: Vec<&str> = fields
+            .iter()
+            .map(|f| m.fields[f.0].db_name.as_str())
+            .collect();
+        fk_db_name =
+            Some(
+                referencing.attr.map.clone().unwrap_or_else(|| {
+                    ir::constraint_name(&m.db_name, &cols, "fkey", cx.provider())
+                }),
+            );
         if kind == RelationKind::OneToOne {
             one_to_one_unique(cx, models, referencing, &fields);
+        }
+        if cx.relation_mode() == RelationMode::Prisma {
+            missing_index_warning(cx, models, referencing, &fields);
         }
     }
 
@@ -316,7 +327,8 @@ fn pair(
     let id = ir::RelationId(index);
     for (side, other) in [(a, b), (b, a)] {
         let is_referencing = side.model == referencing.model && side.field == referencing.field;
-        if let FieldType::Relation(info) = &mut models[side.model.0].fields[side.field.0].field_type {
+        if let FieldType::Relation(info) = &mut models[side.model.0].fields[side.field.0].field_type
+        {
             info.relation = id;
             info.related_model = other.model;
             if is_referencing {
@@ -395,7 +407,11 @@ fn foreign_key(
     let span = side.attr.span.unwrap_or(field.span);
     let _ = asts;
     let (Some(fields), Some(references)) = (&side.attr.fields, &side.attr.references) else {
-        let missing = if side.attr.fields.is_none() { "fields" } else { "references" };
+        let missing = if side.attr.fields.is_none() {
+            "fields"
+        } else {
+            "references"
+        };
         cx.push(
             Diagnostic::error(
                 format!("Error parsing attribute \"@relation\": The relation field `{}` on Model `{}` must specify the `{missing}` argument in the @relation attribute. You can run `prisma format` to fix this automatically.", field.name, model.name),
@@ -469,7 +485,10 @@ fn foreign_key(
         c == sorted_remote
     });
     if !is_unique && !related.is_view {
-        let names: Vec<&str> = remote.iter().map(|r| related.fields[r.0].name.as_str()).collect();
+        let names: Vec<&str> = remote
+            .iter()
+            .map(|r| related.fields[r.0].name.as_str())
+            .collect();
         let message = if names.len() == 1 {
             format!("Error parsing attribute \"@relation\": The argument `references` must refer to a unique criterion in the related model. Consider adding an `@unique` attribute to the field `{}` in the model `{}`.", names[0], related.name)
         } else {
@@ -505,7 +524,10 @@ fn one_to_one_unique(cx: &mut Cx<'_>, models: &[ir::Model], side: &Candidate, fi
     });
     if !unique {
         let field = &model.fields[side.field.0];
-        let names: Vec<&str> = fields.iter().map(|f| model.fields[f.0].name.as_str()).collect();
+        let names: Vec<&str> = fields
+            .iter()
+            .map(|f| model.fields[f.0].name.as_str())
+            .collect();
         let hint = if names.len() == 1 {
             format!("Either add an `@unique` attribute to the field `{}`, or change the relation to one-to-many.", names[0])
         } else {
@@ -518,13 +540,38 @@ fn one_to_one_unique(cx: &mut Cx<'_>, models: &[ir::Model], side: &Candidate, fi
     }
 }
 
+/// Without foreign keys the database creates no index for the relation's scalar fields.
+fn missing_index_warning(
+    cx: &mut Cx<'_>,
+    models: &[ir::Model],
+    side: &Candidate,
+    fields: &[FieldId],
+) {
+    let model = &models[side.model.0];
+    let covered = model
+        .primary_key
+        .iter()
+        .map(|pk| &pk.fields)
+        .chain(model.indexes.iter().map(|i| &i.fields))
+        .any(|idx| idx.len() >= fields.len() && idx.iter().zip(fields).all(|(a, b)| a.field == *b));
+    if !covered {
+        cx.warning_at(
+            "With `relationMode = \"prisma\"`, no foreign keys are used, so relation fields will not benefit from the index usually created by the relational database under the hood. This can lead to poor performance when querying these fields. We recommend adding an index manually. Learn more at https://pris.ly/d/relation-mode-prisma-indexes\" ",
+            model.fields[side.field.0].span,
+        );
+    }
+}
+
 /// Referential actions allowed by the provider and relation mode; `SetNull` on required fields.
 fn check_actions(cx: &mut Cx<'_>, models: &[ir::Model], side: &Candidate, fields: &[FieldId]) {
     let provider = cx.provider();
     let mode = cx.relation_mode();
     let model = &models[side.model.0];
     let span = side.attr.span.unwrap_or(model.fields[side.field.0].span);
-    for (action, label) in [(side.attr.on_delete, "onDelete"), (side.attr.on_update, "onUpdate")] {
+    for (action, label) in [
+        (side.attr.on_delete, "onDelete"),
+        (side.attr.on_update, "onUpdate"),
+    ] {
         let Some((action, _)) = action else { continue };
         let allowed: &[ReferentialAction] = match (mode, provider) {
             (RelationMode::Prisma, Some(Provider::Postgres | Provider::Sqlite)) => &[
@@ -550,7 +597,10 @@ fn check_actions(cx: &mut Cx<'_>, models: &[ir::Model], side: &Candidate, fields
             let message = if action == ReferentialAction::NoAction && mode == RelationMode::Prisma {
                 "Error parsing attribute \"@relation\": Invalid referential action: `NoAction`. Allowed values: (`Cascade`, `Restrict`, `SetNull`). `NoAction` is not implemented for Postgres when using `relationMode = \"prisma\"`, you could try using `Restrict` instead. Learn more at https://pris.ly/d/relationMode".to_string()
             } else {
-                let names: Vec<String> = allowed.iter().map(|a| format!("`{}`", a.as_str())).collect();
+                let names: Vec<String> = allowed
+                    .iter()
+                    .map(|a| format!("`{}`", a.as_str()))
+                    .collect();
                 format!("Error parsing attribute \"@relation\": Invalid referential action: `{}`. Allowed values: ({})", action.as_str(), names.join(", "))
             };
             cx.error(message, span);

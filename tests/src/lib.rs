@@ -1,6 +1,8 @@
 //! Shared helpers for Quarry's end-to-end and conformance tests.
 #![warn(missing_docs)]
 
+pub mod db;
+
 use std::path::{Path, PathBuf};
 
 /// The `shared/` folder beside the repository (conformance data, the Prisma oracle).

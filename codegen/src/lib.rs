@@ -1,5 +1,779 @@
 //! Turns a validated schema IR into a typed Rust client module.
 //!
-//! Owns: the shape of the generated code. Must not know: databases, SQL.
+//! Owns: the shape of the generated code. Must not know: databases, SQL. The generated
+//! module holds, for each model, a struct whose relation fields are type parameters (filled
+//! by `include`), a `META` static the runtime reads, and a module of field and relation
+//! handles; for each enum, a Rust enum; and a `Client` with one accessor per model.
 #![warn(missing_docs, unreachable_pub)]
 #![deny(unsafe_code)]
+
+mod names;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use names::{ident, Names};
+use proc_macro2::{Literal, TokenStream};
+use quarry_schema::ir::{self, Arity, FieldType, RelationKind, ScalarType, Schema};
+use quote::{format_ident, quote};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum GenerateError {
+    /// The schema could not be read.
+    Load(quarry_schema::load::LoadError),
+    /// The schema is invalid; the rendered diagnostics.
+    Invalid(String),
+    /// The output could not be written.
+    Io(PathBuf, std::io::Error),
+    /// The schema names no output and none was given.
+    NoOutput,
+}
+
+impl std::fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GenerateError::Load(e) => write!(f, "{e}"),
+            GenerateError::Invalid(d) => write!(f, "the schema is invalid:\n{d}"),
+            GenerateError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+            GenerateError::NoOutput => write!(
+                f,
+                "no output path: add `output = \"../src/db.rs\"` to a generator block with `provider = \"quarry\"`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// Generates the client for the schema at `schema` (a file or a folder) into `out`.
+///
+/// For `build.rs`: `quarry_codegen::generate("prisma/schema.prisma", out_dir.join("db.rs"))`,
+/// then `include!(concat!(env!("OUT_DIR"), "/db.rs"));` inside a module.
+pub fn generate(schema: impl AsRef<Path>, out: impl AsRef<Path>) -> Result<(), GenerateError> {
+    let loaded = quarry_schema::load::load(schema.as_ref()).map_err(GenerateError::Load)?;
+    let code = generate_loaded(&loaded)?;
+    write_if_changed(out.as_ref(), &code)
+}
+
+/// Generates code for a loaded schema (the output path is not consulted).
+pub fn generate_loaded(
+    loaded: &quarry_schema::load::LoadedSchema,
+) -> Result<String, GenerateError> {
+    let validated = quarry_schema::validate(&loaded.sources);
+    let Some(schema) = validated.schema else {
+        return Err(GenerateError::Invalid(
+            validated
+                .diagnostics
+                .render(&loaded.sources, quarry_schema::Color::Never),
+        ));
+    };
+    let name = loaded
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "schema.prisma".into());
+    Ok(generate_code(&schema, &name))
+}
+
+/// The `output` of the first `quarry` generator, resolved against the schema's folder.
+pub fn output_path(loaded: &quarry_schema::load::LoadedSchema) -> Result<PathBuf, GenerateError> {
+    let validated = quarry_schema::validate(&loaded.sources);
+    let schema = validated.schema.ok_or_else(|| {
+        GenerateError::Invalid(
+            validated
+                .diagnostics
+                .render(&loaded.sources, quarry_schema::Color::Never),
+        )
+    })?;
+    let generator = schema
+        .generators
+        .iter()
+        .find(|g| {
+            matches!(&g.provider, ir::ConfigValue::Literal(p) if p == "quarry" || p.ends_with("quarry-codegen"))
+        })
+        .or_else(|| schema.generators.first());
+    let output = generator
+        .and_then(|g| g.output.as_ref())
+        .and_then(ir::ConfigValue::resolve)
+        .ok_or(GenerateError::NoOutput)?;
+    Ok(loaded.base_dir().join(output))
+}
+
+/// Writes `code` unless the file already holds exactly it (keeps build scripts incremental).
+pub fn write_if_changed(out: &Path, code: &str) -> Result<(), GenerateError> {
+    if std::fs::read_to_string(out).is_ok_and(|old| old == code) {
+        return Ok(());
+    }
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| GenerateError::Io(dir.to_path_buf(), e))?;
+    }
+    std::fs::write(out, code).map_err(|e| GenerateError::Io(out.to_path_buf(), e))
+}
+
+/// The generated module for a validated schema, formatted.
+pub fn generate_code(schema: &Schema, schema_name: &str) -> String {
+    let gen = Generator::new(schema);
+    let tokens = gen.module();
+    let file: syn::File = match syn::parse2(tokens) {
+        Ok(f) => f,
+        // The generator builds only valid Rust; reaching here is a bug worth a loud message.
+        Err(e) => panic!("quarry-codegen produced invalid Rust: {e}"),
+    };
+    let body = prettyplease::unparse(&file);
+    format!(
+        "// @generated by Quarry from {schema_name}. Do not edit: change the schema and run `quarry generate`.\n\n{body}"
+    )
+}
+
+/// Per-model facts the generator needs again and again.
+struct ModelInfo {
+    /// IR field id -> column position (scalar, readable fields only).
+    columns: HashMap<ir::FieldId, usize>,
+    /// Relation fields included in the client, in order.
+    relations: Vec<ir::FieldId>,
+}
+
+struct Generator<'s> {
+    schema: &'s Schema,
+    names: Names,
+    info: Vec<ModelInfo>,
+}
+
+fn is_column(f: &ir::Field) -> bool {
+    !f.is_relation() && !f.is_ignored && !matches!(f.field_type, FieldType::Unsupported(_))
+}
+
+impl<'s> Generator<'s> {
+    fn new(schema: &'s Schema) -> Self {
+        let info = schema
+            .models
+            .iter()
+            .map(|m| {
+                let columns = m
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| is_column(f))
+                    .enumerate()
+                    .map(|(pos, (i, _))| (ir::FieldId(i), pos))
+                    .collect();
+                let relations = m
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| {
+                        !f.is_ignored
+                            && f.relation()
+                                .is_some_and(|r| !schema.model(r.related_model).is_ignored)
+                    })
+                    .map(|(i, _)| ir::FieldId(i))
+                    .collect();
+                ModelInfo { columns, relations }
+            })
+            .collect();
+        Generator {
+            schema,
+            names: Names::new(schema),
+            info,
+        }
+    }
+
+    fn models(&self) -> impl Iterator<Item = (ir::ModelId, &'s ir::Model)> {
+        self.schema.active_models()
+    }
+
+    fn module(&self) -> TokenStream {
+        let enums = self.schema.enums.iter().map(|e| self.enum_def(e));
+        let structs = self.models().map(|(id, m)| self.model_struct(id, m));
+        let modules = self.models().map(|(id, m)| self.model_module(id, m));
+        let client = self.client();
+        quote! {
+            #(#enums)*
+            #(#structs)*
+            #(#modules)*
+            #client
+        }
+    }
+
+    fn rust_type(&self, f: &ir::Field) -> TokenStream {
+        let base = match &f.field_type {
+            FieldType::Scalar(s) => scalar_type(*s),
+            FieldType::Enum(e) => {
+                let name = self.names.enum_type(*e);
+                quote!(#name)
+            }
+            FieldType::Relation(_) | FieldType::Unsupported(_) => quote!(()),
+        };
+        match f.arity {
+            Arity::Required => base,
+            Arity::Optional => quote!(::core::option::Option<#base>),
+            Arity::List => quote!(::std::vec::Vec<#base>),
+        }
+    }
+
+    fn enum_def(&self, e: &ir::Enum) -> TokenStream {
+        let name = format_ident!("{}", e.name.to_upper_camel_case());
+        let doc = docs(&e.documentation);
+        let variants: Vec<_> = e
+            .values
+            .iter()
+            .map(|v| {
+                let id = ident(&v.name.to_upper_camel_case());
+                let doc = docs(&v.documentation);
+                let serde_name = &v.name;
+                quote! { #doc #[serde(rename = #serde_name)] #id }
+            })
+            .collect();
+        let idents: Vec<_> = e
+            .values
+            .iter()
+            .map(|v| ident(&v.name.to_upper_camel_case()))
+            .collect();
+        let db: Vec<_> = e.values.iter().map(|v| v.db_name.as_str()).collect();
+        let enum_name = &e.name;
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, quarry::deps::serde::Serialize, quarry::deps::serde::Deserialize)]
+            #[serde(crate = "quarry::deps::serde")]
+            pub enum #name {
+                #(#variants,)*
+            }
+
+            impl #name {
+                /// Every value, in schema order.
+                pub const ALL: &'static [#name] = &[#(#name::#idents),*];
+
+                /// The value as stored in the database.
+                pub fn as_db_str(self) -> &'static str {
+                    match self {
+                        #(#name::#idents => #db,)*
+                    }
+                }
+            }
+
+            impl quarry::IntoValue for #name {
+                fn into_value(self) -> quarry::Value {
+                    quarry::Value::Enum(self.as_db_str().to_string())
+                }
+            }
+
+            impl quarry::FromValue for #name {
+                fn from_value(v: quarry::Value) -> ::core::result::Result<Self, ::std::string::String> {
+                    let s = ::std::string::String::from_value(v)?;
+                    match s.as_str() {
+                        #(#db => Ok(#name::#idents),)*
+                        other => Err(::std::format!("`{}` is not a value of enum {}", other, #enum_name)),
+                    }
+                }
+            }
+
+            impl quarry::api::BaseType for #name {}
+        }
+    }
+
+    /// The generic parameter of a relation slot.
+    fn slot_param(&self, m: &ir::Model, f: ir::FieldId) -> syn::Ident {
+        self.names.slot_param(m, f)
+    }
+
+    fn slot_bound(&self, m: &ir::Model, f: ir::FieldId) -> TokenStream {
+        let field = m.field(f);
+        match field.arity {
+            Arity::List => quote!(quarry::ManySlot),
+            Arity::Optional => quote!(quarry::OptionalSlot),
+            Arity::Required => quote!(quarry::RequiredSlot),
+        }
+    }
+
+    fn model_struct(&self, id: ir::ModelId, m: &ir::Model) -> TokenStream {
+        let info = &self.info[id.0];
+        let name = self.names.model_type(id);
+        let doc = docs(&m.documentation);
+        let params: Vec<_> = info
+            .relations
+            .iter()
+            .map(|f| self.slot_param(m, *f))
+            .collect();
+        let bounds: Vec<_> = info
+            .relations
+            .iter()
+            .map(|f| self.slot_bound(m, *f))
+            .collect();
+        let mut fields = Vec::new();
+        let mut inits = Vec::new();
+        for (fid, f) in m.fields.iter().enumerate() {
+            let fid = ir::FieldId(fid);
+            let fname = self.names.field(&f.name);
+            let fdoc = docs(&f.documentation);
+            if let Some(&col) = info.columns.get(&fid) {
+                let ty = self.rust_type(f);
+                let model_name = &m.name;
+                let field_name = &f.name;
+                fields.push(quote! { #fdoc pub #fname: #ty });
+                inits.push(quote! { #fname: quarry::value::decode(record.take(#col), #model_name, #field_name)? });
+            } else if let Some(pos) = info.relations.iter().position(|r| *r == fid) {
+                let p = self.slot_param(m, fid);
+                let bound = self.slot_bound(m, fid);
+                fields.push(quote! {
+                    #fdoc
+                    #[serde(default, skip_serializing_if = "quarry::NotLoaded::is_not_loaded")]
+                    pub #fname: #p
+                });
+                inits.push(
+                    quote! { #fname: <#p as #bound>::from_relation(record.take_relation(#pos))? },
+                );
+            }
+        }
+        let generics = if params.is_empty() {
+            quote!()
+        } else {
+            quote!(<#(#params = quarry::NotLoaded),*>)
+        };
+        let impl_generics = if params.is_empty() {
+            quote!()
+        } else {
+            quote!(<#(#params: #bounds),*>)
+        };
+        let ty_generics = if params.is_empty() {
+            quote!()
+        } else {
+            quote!(<#(#params),*>)
+        };
+        let module = self.names.model_module(id);
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, quarry::deps::serde::Serialize, quarry::deps::serde::Deserialize)]
+            #[serde(crate = "quarry::deps::serde", rename_all = "camelCase")]
+            pub struct #name #generics {
+                #(#fields,)*
+            }
+
+            impl quarry::Model for #name {
+                const META: &'static quarry::meta::ModelMeta = &#module::META;
+            }
+
+            impl #impl_generics quarry::FromRecord for #name #ty_generics {
+                fn from_record(mut record: quarry::load::Record) -> quarry::Result<Self> {
+                    Ok(#name { #(#inits,)* })
+                }
+            }
+        }
+    }
+
+    fn field_meta(&self, f: &ir::Field) -> TokenStream {
+        let name = &f.name;
+        let column = &f.db_name;
+        let (kind, enum_db) = match &f.field_type {
+            FieldType::Scalar(s) => (scalar_kind(*s), quote!(None)),
+            FieldType::Enum(e) => {
+                let db = &self.schema.enum_(*e).db_name;
+                (quote!(Enum), quote!(Some(#db)))
+            }
+            _ => (quote!(String), quote!(None)),
+        };
+        let optional = f.arity == Arity::Optional;
+        let list = f.arity == Arity::List;
+        let native = match &f.native_type {
+            Some(n) => {
+                let n = &n.name;
+                quote!(Some(#n))
+            }
+            None => quote!(None),
+        };
+        quote! {
+            quarry::meta::FieldMeta {
+                name: #name,
+                column: #column,
+                kind: quarry::meta::ScalarKind::#kind,
+                optional: #optional,
+                list: #list,
+                enum_db_name: #enum_db,
+                native_type: #native,
+            }
+        }
+    }
+
+    fn positions(&self, model: ir::ModelId, fields: &[ir::FieldId]) -> TokenStream {
+        let info = &self.info[model.0];
+        let cols = fields
+            .iter()
+            .map(|f| Literal::usize_unsuffixed(info.columns[f]));
+        quote!(&[#(#cols),*])
+    }
+
+    fn relation_meta(&self, id: ir::ModelId, m: &ir::Model, fid: ir::FieldId) -> TokenStream {
+        let f = m.field(fid);
+        let Some(r) = f.relation() else {
+            return quote!();
+        };
+        let rel = self.schema.relation(r.relation);
+        let related = r.related_model;
+        let related_module = self.names.model_module(related);
+        let name = &f.name;
+        let many = f.arity == Arity::List;
+        let optional = f.arity == Arity::Optional;
+        let link = match rel.kind {
+            RelationKind::ManyToMany => {
+                let table = rel.join_table_name().unwrap_or_default();
+                let is_a = rel.referencing.model == id && rel.referencing.field == fid;
+                let (local_column, remote_column) = if is_a { ("A", "B") } else { ("B", "A") };
+                let local_key = self.pk_column(id);
+                let remote_key = self.pk_column(related);
+                quote! {
+                    quarry::meta::Link::JoinTable {
+                        table: #table,
+                        local_column: #local_column,
+                        remote_column: #remote_column,
+                        local_key: #local_key,
+                        remote_key: #remote_key,
+                    }
+                }
+            }
+            _ => {
+                let referencing = rel.referencing.model == id && rel.referencing.field == fid;
+                let other = self
+                    .schema
+                    .model(rel.referencing.model)
+                    .field(rel.referencing.field);
+                let info = other
+                    .relation()
+                    .expect("referencing side is a relation field");
+                let (local, remote) = if referencing {
+                    (
+                        self.positions(id, &info.fields),
+                        self.positions(related, &info.references),
+                    )
+                } else {
+                    (
+                        self.positions(id, &info.references),
+                        self.positions(related, &info.fields),
+                    )
+                };
+                quote!(quarry::meta::Link::Direct { local: #local, remote: #remote })
+            }
+        };
+        quote! {
+            quarry::meta::RelationMeta {
+                name: #name,
+                related: &#related_module::META,
+                many: #many,
+                optional: #optional,
+                link: #link,
+            }
+        }
+    }
+
+    fn pk_column(&self, id: ir::ModelId) -> usize {
+        let m = self.schema.model(id);
+        m.primary_key
+            .as_ref()
+            .and_then(|pk| pk.fields.first())
+            .and_then(|f| self.info[id.0].columns.get(&f.field).copied())
+            .unwrap_or(0)
+    }
+
+    /// The key used to identify records: the primary key, else the first unique criterion.
+    fn identity(&self, id: ir::ModelId) -> Vec<ir::FieldId> {
+        self.schema
+            .model(id)
+            .unique_criteria()
+            .into_iter()
+            .find(|c| c.iter().all(|f| self.info[id.0].columns.contains_key(f)))
+            .unwrap_or_default()
+    }
+
+    fn model_module(&self, id: ir::ModelId, m: &ir::Model) -> TokenStream {
+        let info = &self.info[id.0];
+        let module = self.names.model_module(id);
+        let model = self.names.model_type(id);
+        let model_name = &m.name;
+        let table = &m.db_name;
+        let schema = match &m.schema {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        let columns: Vec<_> = m
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| info.columns.contains_key(&ir::FieldId(*i)))
+            .map(|(_, f)| f)
+            .collect();
+        let field_metas = columns.iter().map(|f| self.field_meta(f));
+        let pk = self.positions(id, &self.identity(id));
+        let relation_metas = info.relations.iter().map(|f| self.relation_meta(id, m, *f));
+
+        let handles = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.arity != Arity::List)
+            .map(|(pos, f)| {
+                let fname = self.names.handle(&f.name);
+                let ty = self.rust_type(f);
+                let doc = format!(
+                    " The `{}` field, for filters, ordering, selection and aggregates.",
+                    f.name
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub fn #fname() -> quarry::api::Field<super::#model, #ty> {
+                        quarry::api::Field::new(#pos)
+                    }
+                }
+            });
+
+        let relations = info
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(pos, fid)| self.relation_handle(id, m, *fid, pos));
+
+        let uniques = self.unique_constructors(id, m);
+        let doc = format!(
+            " Field and relation handles, unique keys and metadata of model `{model_name}`."
+        );
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #[allow(unused_imports)]
+                use super::*;
+
+                /// What the runtime knows of this model.
+                pub static META: quarry::meta::ModelMeta = quarry::meta::ModelMeta {
+                    name: #model_name,
+                    table: #table,
+                    schema: #schema,
+                    fields: &[#(#field_metas),*],
+                    primary_key: #pk,
+                    relations: &[#(#relation_metas),*],
+                };
+
+                /// Arguments for a nested read, e.g. inside `include(...with(...))`.
+                pub fn find() -> quarry::Find<super::#model, super::#model> {
+                    ::core::default::Default::default()
+                }
+
+                /// The number of records (aggregate).
+                pub fn count() -> quarry::Agg<super::#model, i64> {
+                    quarry::count()
+                }
+
+                #(#handles)*
+                #(#relations)*
+                #(#uniques)*
+            }
+        }
+    }
+
+    fn relation_handle(
+        &self,
+        id: ir::ModelId,
+        m: &ir::Model,
+        fid: ir::FieldId,
+        pos: usize,
+    ) -> TokenStream {
+        let f = m.field(fid);
+        let Some(r) = f.relation() else {
+            return quote!();
+        };
+        let info = &self.info[id.0];
+        let model = self.names.model_type(id);
+        let related = self.names.model_type(r.related_model);
+        let fname = self.names.handle(&f.name);
+        let marker = format_ident!("{}Relation", f.name.to_upper_camel_case());
+        let kind_trait = if f.arity == Arity::List {
+            quote!(quarry::api::ManyRelationField)
+        } else {
+            quote!(quarry::api::OneRelationField)
+        };
+        // The record type with this slot replaced.
+        let params: Vec<_> = info
+            .relations
+            .iter()
+            .map(|x| self.slot_param(m, *x))
+            .collect();
+        let bounds: Vec<_> = info
+            .relations
+            .iter()
+            .filter(|x| **x != fid)
+            .map(|x| {
+                let p = self.slot_param(m, *x);
+                let b = self.slot_bound(m, *x);
+                quote!(#p: #b)
+            })
+            .collect();
+        let filled = match f.arity {
+            Arity::List => quote!(::std::vec::Vec<T>),
+            Arity::Optional => quote!(::core::option::Option<T>),
+            Arity::Required => quote!(T),
+        };
+        let output_args = info.relations.iter().map(|x| {
+            if *x == fid {
+                filled.clone()
+            } else {
+                let p = self.slot_param(m, *x);
+                quote!(#p)
+            }
+        });
+        let doc = format!(
+            " The `{}` relation: filter with it, include it (`include({}())`), or load it with arguments (`{}().with(...)`).",
+            f.name, fname, fname
+        );
+        let marker_doc = format!(" Marker type of relation `{}.{}`.", m.name, f.name);
+        quote! {
+            #[doc = #marker_doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #marker;
+
+            impl quarry::api::RelationField for #marker {
+                type Parent = super::#model;
+                type Child = super::#related;
+                const INDEX: usize = #pos;
+            }
+
+            impl #kind_trait for #marker {}
+
+            #[doc = #doc]
+            pub fn #fname() -> quarry::Relation<#marker, super::#related> {
+                quarry::Relation::new()
+            }
+
+            impl<T: quarry::FromRecord, #(#params,)*> quarry::IncludeIn<super::#model<#(#params),*>> for quarry::Relation<#marker, T>
+            where #(#bounds,)*
+            {
+                type Output = super::#model<#(#output_args),*>;
+                fn into_include(self) -> quarry::query::Include {
+                    quarry::Relation::into_include(self)
+                }
+            }
+        }
+    }
+
+    fn unique_constructors(&self, id: ir::ModelId, m: &ir::Model) -> Vec<TokenStream> {
+        let info = &self.info[id.0];
+        let model = self.names.model_type(id);
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for criterion in m.unique_criteria() {
+            if !criterion.iter().all(|f| info.columns.contains_key(f))
+                || !seen.insert(criterion.clone())
+            {
+                continue;
+            }
+            let fields: Vec<&ir::Field> = criterion.iter().map(|f| m.field(*f)).collect();
+            let fn_name = ident(&format!(
+                "by_{}",
+                fields
+                    .iter()
+                    .map(|f| f.name.to_snake_case())
+                    .collect::<Vec<_>>()
+                    .join("_")
+            ));
+            let args = fields.iter().map(|f| {
+                let n = self.names.field(&f.name);
+                let ty = self.rust_type(f);
+                quote!(#n: impl ::core::convert::Into<#ty>)
+            });
+            let pairs = criterion.iter().zip(&fields).map(|(fid, f)| {
+                let n = self.names.field(&f.name);
+                let col = info.columns[fid];
+                quote!((#col, quarry::IntoValue::into_value(#n.into())))
+            });
+            let doc = format!(
+                " The `{}` record with this {}.",
+                m.name,
+                fields
+                    .iter()
+                    .map(|f| format!("`{}`", f.name))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            );
+            out.push(quote! {
+                #[doc = #doc]
+                pub fn #fn_name(#(#args),*) -> quarry::UniqueWhere<super::#model> {
+                    quarry::UniqueWhere::new(::std::vec![#(#pairs),*])
+                }
+            });
+        }
+        out
+    }
+
+    fn client(&self) -> TokenStream {
+        let accessors = self.models().map(|(id, m)| {
+            let fname = self.names.field(&m.name);
+            let model = self.names.model_type(id);
+            let doc = format!(" Queries on `{}`.", m.name);
+            quote! {
+                #[doc = #doc]
+                pub fn #fname(&self) -> quarry::Actions<'_, #model> {
+                    quarry::Actions::new(&self.inner)
+                }
+            }
+        });
+        let client = &self.names.client;
+        quote! {
+            /// A connection to the database, with one accessor per model.
+            #[derive(Debug, Clone)]
+            pub struct #client {
+                inner: quarry::Client,
+            }
+
+            impl #client {
+                /// Connects to `url` (`file:`, `postgresql://`, `mysql://`).
+                pub async fn connect(url: &str) -> quarry::Result<Self> {
+                    Ok(Self { inner: quarry::Client::connect(url).await? })
+                }
+
+                /// Connects to `DATABASE_URL` (from the environment or a `.env` file).
+                pub async fn from_env() -> quarry::Result<Self> {
+                    Ok(Self { inner: quarry::Client::from_env().await? })
+                }
+
+                /// Connects with options (relation load strategy, base folder for SQLite paths).
+                pub async fn connect_with(url: &str, options: quarry::ConnectOptions) -> quarry::Result<Self> {
+                    Ok(Self { inner: quarry::Client::connect_with(url, options).await? })
+                }
+
+                /// Wraps an existing runtime client.
+                pub fn from_client(inner: quarry::Client) -> Self {
+                    Self { inner }
+                }
+
+                /// The runtime client (raw queries, pool, statistics).
+                pub fn raw(&self) -> &quarry::Client {
+                    &self.inner
+                }
+
+                #(#accessors)*
+            }
+        }
+    }
+}
+
+fn docs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| format!(" {l}"));
+    quote!(#(#[doc = #lines])*)
+}
+
+fn scalar_type(s: ScalarType) -> TokenStream {
+    match s {
+        ScalarType::String => quote!(::std::string::String),
+        ScalarType::Int => quote!(i32),
+        ScalarType::BigInt => quote!(i64),
+        ScalarType::Float => quote!(f64),
+        ScalarType::Decimal => quote!(quarry::deps::rust_decimal::Decimal),
+        ScalarType::Boolean => quote!(bool),
+        ScalarType::DateTime => quote!(quarry::deps::chrono::DateTime<quarry::deps::chrono::Utc>),
+        ScalarType::Json => quote!(quarry::deps::serde_json::Value),
+        ScalarType::Bytes => quote!(::std::vec::Vec<u8>),
+    }
+}
+
+fn scalar_kind(s: ScalarType) -> TokenStream {
+    let k = format_ident!("{}", s.as_str());
+    match s {
+        ScalarType::Boolean => quote!(Boolean),
+        _ => quote!(#k),
+    }
+}

@@ -1,6 +1,34 @@
 //! Quarry's runtime: the crate that applications depend on.
 //!
-//! Owns: the query IR, the per-dialect SQL compilers and execution on sqlx.
-//! Must not know: schema files (generated code hands it static model metadata).
+//! Owns: the query IR ([`query`]), the per-dialect SQL compiler ([`sql`]), execution on sqlx
+//! ([`exec`]), relation loading ([`load`]) and the typed API generated clients are built from
+//! ([`api`]). Must not know: schema files; generated code hands it static metadata ([`meta`]).
 #![warn(missing_docs, unreachable_pub)]
 #![deny(unsafe_code)]
+
+pub mod api;
+pub mod client;
+pub mod error;
+pub mod exec;
+pub mod load;
+pub mod meta;
+pub mod query;
+pub mod sql;
+pub mod value;
+
+pub use api::{
+    and, count, not, or, Actions, Agg, FieldType, Filter, Find, FromRecord, IncludeIn, ManySlot,
+    Model, NotLoaded, OptionalSlot, OrderBy, Relation, RequiredSlot, UniqueWhere,
+};
+pub use client::{Client, ConnectOptions};
+pub use error::{DatabaseError, DatabaseErrorKind, Error, Result};
+pub use query::RelationLoadStrategy;
+pub use value::{FromValue, IntoValue, Value};
+
+/// Re-exports generated code relies on, so that apps need no direct dependency on them.
+pub mod deps {
+    pub use chrono;
+    pub use rust_decimal;
+    pub use serde;
+    pub use serde_json;
+}

@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod db;
+pub mod generated;
 
 use std::path::{Path, PathBuf};
 

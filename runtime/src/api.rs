@@ -1,0 +1,1201 @@
+//! The typed query API that generated clients are made of.
+//!
+//! Owns: the compile-time guarantees. Filters and orderings carry their model type, so a
+//! filter on `Post` cannot be passed to a `User` query. Each relation of a model struct is a
+//! type parameter that is [`NotLoaded`] until `include` fills it, so reading a relation that
+//! was not included does not compile. Everything here turns into [`crate::query`] values.
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::load::{self, Record, RelationData};
+use crate::meta::ModelMeta;
+use crate::query::{
+    self, Aggregate, AggregateArgs, Direction, FindArgs, Nulls, Quantifier, ScalarOp,
+};
+use crate::value::{FromValue, IntoValue, Value};
+use std::marker::PhantomData;
+
+/// A relation that was not included in the query. It has no contents to read: code that
+/// reads `user.posts` without `include(user::posts())` does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotLoaded;
+
+impl NotLoaded {
+    /// For `#[serde(skip_serializing_if)]`: relations that were not loaded are left out.
+    pub fn is_not_loaded<T>(_value: &T) -> bool {
+        // `type_name` needs no `'static` bound, unlike `TypeId`, so record types stay free of
+        // lifetime bounds; this only runs when serializing.
+        std::any::type_name::<T>() == std::any::type_name::<NotLoaded>()
+    }
+}
+
+/// A model of the schema (implemented by generated structs, with every relation not loaded).
+pub trait Model: 'static {
+    /// The model's metadata.
+    const META: &'static ModelMeta;
+}
+
+/// Builds a typed record from a loaded row.
+pub trait FromRecord: Sized {
+    /// Converts, naming model and field on failure.
+    fn from_record(record: Record) -> Result<Self>;
+}
+
+/// A list relation slot: [`NotLoaded`] or `Vec<T>`.
+pub trait ManySlot: Sized {
+    /// Fills the slot from what the loader produced.
+    fn from_relation(data: RelationData) -> Result<Self>;
+}
+
+/// An optional to-one relation slot: [`NotLoaded`] or `Option<T>`.
+pub trait OptionalSlot: Sized {
+    /// Fills the slot.
+    fn from_relation(data: RelationData) -> Result<Self>;
+}
+
+/// A required to-one relation slot: [`NotLoaded`] or `T`.
+pub trait RequiredSlot: Sized {
+    /// Fills the slot.
+    fn from_relation(data: RelationData) -> Result<Self>;
+}
+
+impl ManySlot for NotLoaded {
+    fn from_relation(_: RelationData) -> Result<Self> {
+        Ok(NotLoaded)
+    }
+}
+
+impl OptionalSlot for NotLoaded {
+    fn from_relation(_: RelationData) -> Result<Self> {
+        Ok(NotLoaded)
+    }
+}
+
+impl RequiredSlot for NotLoaded {
+    fn from_relation(_: RelationData) -> Result<Self> {
+        Ok(NotLoaded)
+    }
+}
+
+impl<T: FromRecord> ManySlot for Vec<T> {
+    fn from_relation(data: RelationData) -> Result<Self> {
+        match data {
+            RelationData::Many(records) => records.into_iter().map(T::from_record).collect(),
+            _ => Err(Error::InvalidQuery("expected a list relation".into())),
+        }
+    }
+}
+
+impl<T: FromRecord> OptionalSlot for Option<T> {
+    fn from_relation(data: RelationData) -> Result<Self> {
+        match data {
+            RelationData::One(r) => r.map(|r| T::from_record(*r)).transpose(),
+            _ => Err(Error::InvalidQuery("expected a to-one relation".into())),
+        }
+    }
+}
+
+impl<T: FromRecord> RequiredSlot for T {
+    fn from_relation(data: RelationData) -> Result<Self> {
+        match data {
+            RelationData::One(Some(r)) => T::from_record(*r),
+            RelationData::One(None) => Err(Error::InvalidQuery(
+                "a required relation has no related record (inconsistent data)".into(),
+            )),
+            _ => Err(Error::InvalidQuery("expected a to-one relation".into())),
+        }
+    }
+}
+
+/// Types a column holds, without `Option`.
+pub trait BaseType: IntoValue + FromValue + 'static {}
+
+/// Types that support `lt`, `lte`, `gt`, `gte`, `min` and `max`.
+pub trait Ordered: BaseType {}
+
+/// Numbers: what `sum` and `avg` produce for them.
+pub trait Numeric: BaseType {
+    /// The type of `sum`.
+    type Sum: FromValue;
+    /// The type of `avg`.
+    type Avg: FromValue;
+}
+
+macro_rules! base {
+    ($($t:ty),*) => { $(impl BaseType for $t {})* };
+}
+macro_rules! ordered {
+    ($($t:ty),*) => { $(impl Ordered for $t {})* };
+}
+base!(
+    bool,
+    i32,
+    i64,
+    f64,
+    rust_decimal::Decimal,
+    String,
+    Vec<u8>,
+    serde_json::Value,
+    chrono::DateTime<chrono::Utc>
+);
+ordered!(
+    i32,
+    i64,
+    f64,
+    rust_decimal::Decimal,
+    String,
+    chrono::DateTime<chrono::Utc>
+);
+
+impl Numeric for i32 {
+    type Sum = i64;
+    type Avg = f64;
+}
+impl Numeric for i64 {
+    type Sum = i64;
+    type Avg = f64;
+}
+impl Numeric for f64 {
+    type Sum = f64;
+    type Avg = f64;
+}
+impl Numeric for rust_decimal::Decimal {
+    type Sum = rust_decimal::Decimal;
+    type Avg = rust_decimal::Decimal;
+}
+
+/// The Rust type of a field: a [`BaseType`] or an `Option` of one.
+pub trait FieldType: FromValue + 'static {
+    /// The type without `Option`.
+    type Base: BaseType;
+}
+
+impl<B: BaseType> FieldType for B {
+    type Base = B;
+}
+
+impl<B: BaseType> FieldType for Option<B> {
+    type Base = B;
+}
+
+/// A condition on records of model `M`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter<M> {
+    inner: query::Filter,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Filter<M> {
+    fn new(inner: query::Filter) -> Self {
+        Filter {
+            inner,
+            _model: PhantomData,
+        }
+    }
+
+    /// Both must hold.
+    pub fn and(self, other: Filter<M>) -> Filter<M> {
+        match self.inner {
+            query::Filter::And(mut items) => {
+                items.push(other.inner);
+                Filter::new(query::Filter::And(items))
+            }
+            inner => Filter::new(query::Filter::And(vec![inner, other.inner])),
+        }
+    }
+
+    /// Either holds.
+    pub fn or(self, other: Filter<M>) -> Filter<M> {
+        match self.inner {
+            query::Filter::Or(mut items) => {
+                items.push(other.inner);
+                Filter::new(query::Filter::Or(items))
+            }
+            inner => Filter::new(query::Filter::Or(vec![inner, other.inner])),
+        }
+    }
+
+    /// Compares text case-insensitively (Prisma's `mode: 'insensitive'`).
+    pub fn insensitive(mut self) -> Filter<M> {
+        if let query::Filter::Scalar { insensitive, .. } = &mut self.inner {
+            *insensitive = true;
+        }
+        self
+    }
+
+    /// The untyped filter.
+    pub fn into_inner(self) -> query::Filter {
+        self.inner
+    }
+}
+
+impl<M> std::ops::Not for Filter<M> {
+    type Output = Filter<M>;
+    fn not(self) -> Filter<M> {
+        Filter::new(query::Filter::Not(Box::new(self.inner)))
+    }
+}
+
+/// All filters hold (true for none).
+pub fn and<M>(filters: impl IntoIterator<Item = Filter<M>>) -> Filter<M> {
+    Filter::new(query::Filter::And(
+        filters.into_iter().map(|f| f.inner).collect(),
+    ))
+}
+
+/// At least one filter holds (false for none).
+pub fn or<M>(filters: impl IntoIterator<Item = Filter<M>>) -> Filter<M> {
+    Filter::new(query::Filter::Or(
+        filters.into_iter().map(|f| f.inner).collect(),
+    ))
+}
+
+/// The filter does not hold.
+pub fn not<M>(filter: Filter<M>) -> Filter<M> {
+    !filter
+}
+
+/// An ordering key on model `M`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderBy<M> {
+    inner: query::OrderBy,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> OrderBy<M> {
+    fn new(inner: query::OrderBy) -> Self {
+        OrderBy {
+            inner,
+            _model: PhantomData,
+        }
+    }
+
+    /// Places NULLs first.
+    pub fn nulls_first(mut self) -> Self {
+        if let query::OrderBy::Field { nulls, .. } = &mut self.inner {
+            *nulls = Some(Nulls::First);
+        }
+        self
+    }
+
+    /// Places NULLs last.
+    pub fn nulls_last(mut self) -> Self {
+        if let query::OrderBy::Field { nulls, .. } = &mut self.inner {
+            *nulls = Some(Nulls::Last);
+        }
+        self
+    }
+}
+
+/// A column of model `M` holding `T`.
+pub struct Field<M, T> {
+    index: usize,
+    _p: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M, T> Clone for Field<M, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<M, T> Copy for Field<M, T> {}
+
+impl<M, T> std::fmt::Debug for Field<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Field({})", self.index)
+    }
+}
+
+impl<M, T> Field<M, T> {
+    /// The field at column index `index` (generated code only).
+    pub const fn new(index: usize) -> Self {
+        Field {
+            index,
+            _p: PhantomData,
+        }
+    }
+
+    /// Its column index.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
+impl<M: Model, T: FieldType> Field<M, T> {
+    fn filter(self, op: ScalarOp) -> Filter<M> {
+        Filter::new(query::Filter::Scalar {
+            field: self.index,
+            op,
+            insensitive: false,
+        })
+    }
+
+    /// Equal to `value`.
+    pub fn equals(self, value: impl Into<T::Base>) -> Filter<M> {
+        self.filter(ScalarOp::Equals(value.into().into_value()))
+    }
+
+    /// Not equal to `value` (rows where the field is NULL do not match, as in SQL and Prisma).
+    pub fn not(self, value: impl Into<T::Base>) -> Filter<M> {
+        self.filter(ScalarOp::NotEquals(value.into().into_value()))
+    }
+
+    /// One of `values`.
+    pub fn in_<V: Into<T::Base>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        self.filter(ScalarOp::In(
+            values.into_iter().map(|v| v.into().into_value()).collect(),
+        ))
+    }
+
+    /// None of `values`.
+    pub fn not_in<V: Into<T::Base>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        self.filter(ScalarOp::NotIn(
+            values.into_iter().map(|v| v.into().into_value()).collect(),
+        ))
+    }
+
+    /// Ascending order.
+    pub fn asc(self) -> OrderBy<M> {
+        OrderBy::new(query::OrderBy::Field {
+            field: self.index,
+            direction: Direction::Asc,
+            nulls: None,
+        })
+    }
+
+    /// Descending order.
+    pub fn desc(self) -> OrderBy<M> {
+        OrderBy::new(query::OrderBy::Field {
+            field: self.index,
+            direction: Direction::Desc,
+            nulls: None,
+        })
+    }
+
+    /// Number of non-NULL values (aggregate).
+    pub fn count(self) -> Agg<M, i64> {
+        Agg::new(Aggregate::Count(Some(self.index)))
+    }
+}
+
+impl<M: Model, T: FieldType> Field<M, T>
+where
+    T::Base: Ordered,
+{
+    /// Less than.
+    pub fn lt(self, value: impl Into<T::Base>) -> Filter<M> {
+        self.filter(ScalarOp::Lt(value.into().into_value()))
+    }
+    /// Less than or equal.
+    pub fn lte(self, value: impl Into<T::Base>) -> Filter<M> {
+        self.filter(ScalarOp::Lte(value.into().into_value()))
+    }
+    /// Greater than.
+    pub fn gt(self, value: impl Into<T::Base>) -> Filter<M> {
+        self.filter(ScalarOp::Gt(value.into().into_value()))
+    }
+    /// Greater than or equal.
+    pub fn gte(self, value: impl Into<T::Base>) -> Filter<M> {
+        self.filter(ScalarOp::Gte(value.into().into_value()))
+    }
+    /// Smallest value (aggregate).
+    pub fn min(self) -> Agg<M, Option<T::Base>> {
+        Agg::new(Aggregate::Min(self.index))
+    }
+    /// Largest value (aggregate).
+    pub fn max(self) -> Agg<M, Option<T::Base>> {
+        Agg::new(Aggregate::Max(self.index))
+    }
+}
+
+impl<M: Model, T: FieldType> Field<M, T>
+where
+    T::Base: Numeric,
+{
+    /// Sum (aggregate); `None` when there are no rows.
+    pub fn sum(self) -> Agg<M, Option<<T::Base as Numeric>::Sum>> {
+        Agg::new(Aggregate::Sum(self.index))
+    }
+    /// Average (aggregate); `None` when there are no rows.
+    pub fn avg(self) -> Agg<M, Option<<T::Base as Numeric>::Avg>> {
+        Agg::new(Aggregate::Avg(self.index))
+    }
+}
+
+impl<M: Model, T: FieldType<Base = String>> Field<M, T> {
+    /// Contains `needle` (case-sensitivity as the database compares by default; see
+    /// [`Filter::insensitive`]).
+    pub fn contains(self, needle: impl Into<String>) -> Filter<M> {
+        self.filter(ScalarOp::Contains(needle.into()))
+    }
+    /// Starts with `prefix`.
+    pub fn starts_with(self, prefix: impl Into<String>) -> Filter<M> {
+        self.filter(ScalarOp::StartsWith(prefix.into()))
+    }
+    /// Ends with `suffix`.
+    pub fn ends_with(self, suffix: impl Into<String>) -> Filter<M> {
+        self.filter(ScalarOp::EndsWith(suffix.into()))
+    }
+}
+
+impl<M: Model, B: BaseType> Field<M, Option<B>> {
+    /// The field is NULL.
+    pub fn is_null(self) -> Filter<M> {
+        self.filter(ScalarOp::IsNull)
+    }
+    /// The field is not NULL.
+    pub fn is_not_null(self) -> Filter<M> {
+        self.filter(ScalarOp::IsNotNull)
+    }
+}
+
+/// Implemented by generated markers, one per relation field.
+pub trait RelationField: 'static {
+    /// The model holding the relation field.
+    type Parent: Model;
+    /// The related model.
+    type Child: Model;
+    /// The relation's index in the parent's metadata.
+    const INDEX: usize;
+}
+
+/// Marks list relations (`some`, `every`, `none`).
+pub trait ManyRelationField: RelationField {}
+
+/// Marks to-one relations (`is`, `is_not`).
+pub trait OneRelationField: RelationField {}
+
+/// A relation field: a filter target, an include, an ordering by count.
+pub struct Relation<R, T> {
+    args: FindArgs,
+    _p: PhantomData<fn() -> (R, T)>,
+}
+
+impl<R, T> std::fmt::Debug for Relation<R, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relation")
+            .field("args", &self.args)
+            .finish()
+    }
+}
+
+impl<R: RelationField, T> Relation<R, T> {
+    /// The relation, loading all related records (generated code only).
+    pub fn new() -> Self {
+        Relation {
+            args: FindArgs::default(),
+            _p: PhantomData,
+        }
+    }
+
+    fn relation_filter(quantifier: Quantifier, f: Filter<R::Child>) -> Filter<R::Parent> {
+        Filter::new(query::Filter::Relation {
+            relation: R::INDEX,
+            quantifier,
+            filter: Box::new(f.inner),
+        })
+    }
+
+    /// Loads the related records with their own filter, order, paging and includes.
+    pub fn with<U>(self, find: Find<R::Child, U>) -> Relation<R, U> {
+        Relation {
+            args: find.args,
+            _p: PhantomData,
+        }
+    }
+
+    /// The include this relation stands for (generated code only).
+    pub fn into_include(self) -> query::Include {
+        query::Include {
+            relation: R::INDEX,
+            args: self.args,
+        }
+    }
+}
+
+impl<R: RelationField, T> Default for Relation<R, T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<R: ManyRelationField, T> Relation<R, T> {
+    /// At least one related record matches.
+    pub fn some(self, f: Filter<R::Child>) -> Filter<R::Parent> {
+        Self::relation_filter(Quantifier::Some, f)
+    }
+    /// Every related record matches (true when there are none).
+    pub fn every(self, f: Filter<R::Child>) -> Filter<R::Parent> {
+        Self::relation_filter(Quantifier::Every, f)
+    }
+    /// No related record matches.
+    pub fn none(self, f: Filter<R::Child>) -> Filter<R::Parent> {
+        Self::relation_filter(Quantifier::None, f)
+    }
+    /// Order by the number of related records, ascending.
+    pub fn count_asc(self) -> OrderBy<R::Parent> {
+        OrderBy::new(query::OrderBy::RelationCount {
+            relation: R::INDEX,
+            direction: Direction::Asc,
+        })
+    }
+    /// Order by the number of related records, descending.
+    pub fn count_desc(self) -> OrderBy<R::Parent> {
+        OrderBy::new(query::OrderBy::RelationCount {
+            relation: R::INDEX,
+            direction: Direction::Desc,
+        })
+    }
+}
+
+impl<R: OneRelationField, T> Relation<R, T> {
+    /// The related record exists and matches.
+    pub fn is(self, f: Filter<R::Child>) -> Filter<R::Parent> {
+        Self::relation_filter(Quantifier::Is, f)
+    }
+    /// The related record does not match or does not exist.
+    pub fn is_not(self, f: Filter<R::Child>) -> Filter<R::Parent> {
+        Self::relation_filter(Quantifier::IsNot, f)
+    }
+    /// There is no related record.
+    pub fn is_none(self) -> Filter<R::Parent> {
+        Self::relation_filter(Quantifier::IsNot, and([]))
+    }
+}
+
+/// Fills one relation slot of a record type (implemented by generated code for each
+/// relation of each model).
+pub trait IncludeIn<Rec> {
+    /// The record type with the slot filled.
+    type Output: FromRecord;
+    /// The untyped include.
+    fn into_include(self) -> query::Include;
+}
+
+/// Identifies one record by a unique criterion (generated `by_*` functions build these).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UniqueWhere<M> {
+    fields: Vec<(usize, Value)>,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M> UniqueWhere<M> {
+    /// From (column index, value) pairs (generated code only).
+    pub fn new(fields: Vec<(usize, Value)>) -> Self {
+        UniqueWhere {
+            fields,
+            _m: PhantomData,
+        }
+    }
+
+    fn into_filter(self) -> query::Filter {
+        query::Filter::And(
+            self.fields
+                .into_iter()
+                .map(|(field, v)| query::Filter::Scalar {
+                    field,
+                    op: ScalarOp::Equals(v),
+                    insensitive: false,
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Arguments of a read on model `M` producing records of type `R`; without a client, for
+/// nested includes (`post::find().take(5)`).
+pub struct Find<M, R> {
+    args: FindArgs,
+    _p: PhantomData<fn() -> (M, R)>,
+}
+
+impl<M, R> std::fmt::Debug for Find<M, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.args.fmt(f)
+    }
+}
+
+impl<M: Model, R> Default for Find<M, R> {
+    fn default() -> Self {
+        Find {
+            args: FindArgs::default(),
+            _p: PhantomData,
+        }
+    }
+}
+
+/// Builder methods shared by [`Find`] and [`FindMany`].
+macro_rules! find_methods {
+    () => {
+        /// Only records matching `filter` (several calls combine with AND).
+        pub fn filter(mut self, filter: Filter<M>) -> Self {
+            self.args.filter = Some(match self.args.filter.take() {
+                Some(existing) => query::Filter::And(vec![existing, filter.inner]),
+                None => filter.inner,
+            });
+            self
+        }
+
+        /// Adds an ordering key.
+        pub fn order_by(mut self, order: OrderBy<M>) -> Self {
+            self.args.order_by.push(order.inner);
+            self
+        }
+
+        /// Skips `n` records.
+        pub fn skip(mut self, n: u64) -> Self {
+            self.args.skip = Some(n);
+            self
+        }
+
+        /// Takes `n` records; a negative `n` takes from the end of the order.
+        pub fn take(mut self, n: i64) -> Self {
+            self.args.take = Some(n);
+            self
+        }
+
+        /// Starts at the record identified by `cursor` (inclusive; `skip(1)` excludes it).
+        pub fn cursor(mut self, cursor: UniqueWhere<M>) -> Self {
+            self.args.cursor = Some(cursor.fields);
+            self
+        }
+
+        /// Keeps the first record of each combination of these fields.
+        pub fn distinct<T>(mut self, fields: impl IntoIterator<Item = Field<M, T>>) -> Self {
+            self.args
+                .distinct
+                .extend(fields.into_iter().map(|f| f.index));
+            self
+        }
+    };
+}
+
+impl<M: Model, R> Find<M, R> {
+    find_methods!();
+
+    /// Loads a relation.
+    pub fn include<I: IncludeIn<R>>(mut self, relation: I) -> Find<M, I::Output> {
+        self.args.includes.push(relation.into_include());
+        Find {
+            args: self.args,
+            _p: PhantomData,
+        }
+    }
+}
+
+/// `find_many` / `find_first` on a client.
+pub struct FindMany<'c, M, R> {
+    client: &'c Client,
+    args: FindArgs,
+    _p: PhantomData<fn() -> (M, R)>,
+}
+
+impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
+    find_methods!();
+
+    /// Loads a relation; the result type gains it.
+    pub fn include<I: IncludeIn<R>>(mut self, relation: I) -> FindMany<'c, M, I::Output> {
+        self.args.includes.push(relation.into_include());
+        FindMany {
+            client: self.client,
+            args: self.args,
+            _p: PhantomData,
+        }
+    }
+
+    /// Reads only these fields; the result is a tuple of their values.
+    pub fn select<S: Selection<M>>(mut self, selection: S) -> SelectMany<'c, M, S> {
+        self.args.columns = Some(selection.columns());
+        SelectMany {
+            client: self.client,
+            args: self.args,
+            _p: PhantomData,
+        }
+    }
+
+    /// Runs the query.
+    pub async fn exec(self) -> Result<Vec<R>> {
+        let records = load::find_many(self.client, M::META, &self.args).await?;
+        records.into_iter().map(R::from_record).collect()
+    }
+
+    /// The arguments built so far (for inspection and tests).
+    pub fn args(&self) -> &FindArgs {
+        &self.args
+    }
+}
+
+/// `find_first`: the first matching record.
+pub struct FindFirst<'c, M, R> {
+    inner: FindMany<'c, M, R>,
+    or_throw: bool,
+}
+
+impl<'c, M: Model, R: FromRecord> FindFirst<'c, M, R> {
+    /// Only records matching `filter`.
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.inner = self.inner.filter(filter);
+        self
+    }
+    /// Adds an ordering key.
+    pub fn order_by(mut self, order: OrderBy<M>) -> Self {
+        self.inner = self.inner.order_by(order);
+        self
+    }
+    /// Skips `n` records.
+    pub fn skip(mut self, n: u64) -> Self {
+        self.inner = self.inner.skip(n);
+        self
+    }
+    /// Loads a relation.
+    pub fn include<I: IncludeIn<R>>(self, relation: I) -> FindFirst<'c, M, I::Output> {
+        FindFirst {
+            inner: self.inner.include(relation),
+            or_throw: self.or_throw,
+        }
+    }
+
+    /// Runs the query: `None` when nothing matches.
+    pub async fn exec(self) -> Result<Option<R>> {
+        let mut rows = self.inner.take(1).exec().await?;
+        Ok(rows.pop())
+    }
+}
+
+impl<'c, M: Model, R: FromRecord> FindFirst<'c, M, R> {
+    /// Runs the query; [`Error::RecordNotFound`] when nothing matches.
+    pub async fn exec_or_throw(self) -> Result<R> {
+        let op = if self.or_throw {
+            "find_unique_or_throw"
+        } else {
+            "find_first_or_throw"
+        };
+        self.exec().await?.ok_or(Error::RecordNotFound {
+            model: M::META.name,
+            operation: op,
+        })
+    }
+}
+
+/// `find_many(...).select(...)`: tuples of the selected fields.
+pub struct SelectMany<'c, M, S> {
+    client: &'c Client,
+    args: FindArgs,
+    _p: PhantomData<fn() -> (M, S)>,
+}
+
+impl<M: Model, S: Selection<M>> SelectMany<'_, M, S> {
+    /// Runs the query.
+    pub async fn exec(self) -> Result<Vec<S::Output>> {
+        let records = load::find_many(self.client, M::META, &self.args).await?;
+        records
+            .into_iter()
+            .map(|r| S::decode(r.values, M::META.name))
+            .collect()
+    }
+}
+
+/// A set of fields read together, e.g. `(user::id(), user::email())`.
+pub trait Selection<M> {
+    /// The tuple of values.
+    type Output;
+    /// Column indexes.
+    fn columns(&self) -> Vec<usize>;
+    /// Builds the tuple from the row's values.
+    fn decode(values: Vec<Value>, model: &'static str) -> Result<Self::Output>;
+}
+
+/// Aggregates computed together, e.g. `(post::count(), post::views().avg())`.
+pub trait Aggregates<M> {
+    /// The tuple of results.
+    type Output;
+    /// The aggregates.
+    fn aggregates(&self) -> Vec<Aggregate>;
+    /// Builds the tuple.
+    fn decode(values: Vec<Value>, model: &'static str) -> Result<Self::Output>;
+}
+
+fn take_decode<T: FromValue>(it: &mut std::vec::IntoIter<Value>, model: &'static str) -> Result<T> {
+    T::from_value(it.next().unwrap_or_default()).map_err(|message| Error::Decode {
+        model,
+        field: "(selection)",
+        message,
+    })
+}
+
+macro_rules! tuples {
+    ($($name:ident)+) => {
+        impl<M, $($name: FieldType),+> Selection<M> for ($(Field<M, $name>,)+) {
+            type Output = ($($name,)+);
+            #[allow(non_snake_case)]
+            fn columns(&self) -> Vec<usize> {
+                let ($($name,)+) = self;
+                vec![$($name.index),+]
+            }
+            fn decode(values: Vec<Value>, model: &'static str) -> Result<Self::Output> {
+                let mut it = values.into_iter();
+                Ok(($(take_decode::<$name>(&mut it, model)?,)+))
+            }
+        }
+        impl<M, $($name: FromValue),+> Aggregates<M> for ($(Agg<M, $name>,)+) {
+            type Output = ($($name,)+);
+            #[allow(non_snake_case)]
+            fn aggregates(&self) -> Vec<Aggregate> {
+                let ($($name,)+) = self;
+                vec![$($name.aggregate),+]
+            }
+            fn decode(values: Vec<Value>, model: &'static str) -> Result<Self::Output> {
+                let mut it = values.into_iter();
+                Ok(($(take_decode::<$name>(&mut it, model)?,)+))
+            }
+        }
+    };
+}
+
+tuples!(A);
+tuples!(A B);
+tuples!(A B C);
+tuples!(A B C D);
+tuples!(A B C D E);
+tuples!(A B C D E F);
+tuples!(A B C D E F G);
+tuples!(A B C D E F G H);
+tuples!(A B C D E F G H I);
+tuples!(A B C D E F G H I J);
+tuples!(A B C D E F G H I J K);
+tuples!(A B C D E F G H I J K L);
+
+/// An aggregate over model `M` producing `T`.
+pub struct Agg<M, T> {
+    aggregate: Aggregate,
+    _p: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M, T> Clone for Agg<M, T> {
+    fn clone(&self) -> Self {
+        Agg::new(self.aggregate)
+    }
+}
+
+impl<M, T> std::fmt::Debug for Agg<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.aggregate.fmt(f)
+    }
+}
+
+impl<M, T> Agg<M, T> {
+    fn new(aggregate: Aggregate) -> Self {
+        Agg {
+            aggregate,
+            _p: PhantomData,
+        }
+    }
+
+    fn having(&self, op: ScalarOp) -> Having<M> {
+        Having::new(query::Having::Aggregate {
+            aggregate: self.aggregate,
+            op,
+        })
+    }
+
+    /// Order groups by this aggregate, ascending.
+    pub fn asc(&self) -> OrderBy<M> {
+        OrderBy::new(query::OrderBy::Aggregate {
+            aggregate: self.aggregate,
+            direction: Direction::Asc,
+        })
+    }
+
+    /// Order groups by this aggregate, descending.
+    pub fn desc(&self) -> OrderBy<M> {
+        OrderBy::new(query::OrderBy::Aggregate {
+            aggregate: self.aggregate,
+            direction: Direction::Desc,
+        })
+    }
+}
+
+/// Comparisons of aggregates, for `having`.
+impl<M, T> Agg<M, T> {
+    /// Equal.
+    pub fn equals(&self, v: impl IntoValue) -> Having<M> {
+        self.having(ScalarOp::Equals(v.into_value()))
+    }
+    /// Less than.
+    pub fn lt(&self, v: impl IntoValue) -> Having<M> {
+        self.having(ScalarOp::Lt(v.into_value()))
+    }
+    /// Less than or equal.
+    pub fn lte(&self, v: impl IntoValue) -> Having<M> {
+        self.having(ScalarOp::Lte(v.into_value()))
+    }
+    /// Greater than.
+    pub fn gt(&self, v: impl IntoValue) -> Having<M> {
+        self.having(ScalarOp::Gt(v.into_value()))
+    }
+    /// Greater than or equal.
+    pub fn gte(&self, v: impl IntoValue) -> Having<M> {
+        self.having(ScalarOp::Gte(v.into_value()))
+    }
+}
+
+/// The number of records (aggregate).
+pub fn count<M: Model>() -> Agg<M, i64> {
+    Agg::new(Aggregate::Count(None))
+}
+
+/// A condition on groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Having<M> {
+    inner: query::Having,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M> Having<M> {
+    fn new(inner: query::Having) -> Self {
+        Having {
+            inner,
+            _m: PhantomData,
+        }
+    }
+
+    /// Both hold.
+    pub fn and(self, other: Having<M>) -> Having<M> {
+        Having::new(query::Having::And(vec![self.inner, other.inner]))
+    }
+
+    /// Either holds.
+    pub fn or(self, other: Having<M>) -> Having<M> {
+        Having::new(query::Having::Or(vec![self.inner, other.inner]))
+    }
+}
+
+impl<M> From<Filter<M>> for Having<M> {
+    fn from(f: Filter<M>) -> Self {
+        Having::new(query::Having::Field(f.inner))
+    }
+}
+
+/// `count()`: number of matching records.
+pub struct Count<'c, M> {
+    client: &'c Client,
+    args: FindArgs,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> Count<'_, M> {
+    find_methods!();
+
+    /// Runs the query.
+    pub async fn exec(self) -> Result<i64> {
+        load::count(self.client, M::META, &self.args).await
+    }
+}
+
+/// `aggregate(...)`.
+pub struct AggregateQuery<'c, M, A> {
+    client: &'c Client,
+    args: AggregateArgs,
+    aggregates: A,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, A: Aggregates<M>> AggregateQuery<'_, M, A> {
+    /// Only rows matching `filter`.
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.args.filter = Some(filter.inner);
+        self
+    }
+    /// Order of the rows (matters with skip/take).
+    pub fn order_by(mut self, order: OrderBy<M>) -> Self {
+        self.args.order_by.push(order.inner);
+        self
+    }
+    /// Skip rows before aggregating.
+    pub fn skip(mut self, n: u64) -> Self {
+        self.args.skip = Some(n);
+        self
+    }
+    /// Aggregate only over this many rows.
+    pub fn take(mut self, n: i64) -> Self {
+        self.args.take = Some(n);
+        self
+    }
+
+    /// Runs the query.
+    pub async fn exec(mut self) -> Result<A::Output> {
+        self.args.aggregates = self.aggregates.aggregates();
+        let rows = load::aggregate(self.client, M::META, &self.args).await?;
+        let row = rows.into_iter().next().unwrap_or_default();
+        A::decode(row, M::META.name)
+    }
+}
+
+/// `group_by(...)`.
+pub struct GroupBy<'c, M, B, A> {
+    client: &'c Client,
+    args: AggregateArgs,
+    by: B,
+    aggregates: A,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, B: Selection<M>, A: Aggregates<M>> GroupBy<'_, M, B, A> {
+    /// Only rows matching `filter`.
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.args.filter = Some(filter.inner);
+        self
+    }
+    /// Only groups matching `having`.
+    pub fn having(mut self, having: impl Into<Having<M>>) -> Self {
+        self.args.having = Some(having.into().inner);
+        self
+    }
+    /// Order of the groups.
+    pub fn order_by(mut self, order: OrderBy<M>) -> Self {
+        self.args.order_by.push(order.inner);
+        self
+    }
+    /// Skip groups.
+    pub fn skip(mut self, n: u64) -> Self {
+        self.args.skip = Some(n);
+        self
+    }
+    /// Take groups.
+    pub fn take(mut self, n: i64) -> Self {
+        self.args.take = Some(n);
+        self
+    }
+
+    /// Runs the query: one `(grouped values, aggregates)` pair per group.
+    pub async fn exec(mut self) -> Result<Vec<(B::Output, A::Output)>> {
+        self.args.by = self.by.columns();
+        self.args.aggregates = self.aggregates.aggregates();
+        let width = self.args.by.len();
+        let rows = load::aggregate(self.client, M::META, &self.args).await?;
+        rows.into_iter()
+            .map(|mut row| {
+                let aggs = row.split_off(width.min(row.len()));
+                Ok((
+                    B::decode(row, M::META.name)?,
+                    A::decode(aggs, M::META.name)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// The operations on one model, from `client.user()`.
+pub struct Actions<'c, M> {
+    client: &'c Client,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<'c, M: Model + FromRecord> Actions<'c, M> {
+    /// Operations on model `M` (generated code only).
+    pub fn new(client: &'c Client) -> Self {
+        Actions {
+            client,
+            _m: PhantomData,
+        }
+    }
+
+    /// Records matching the builder's conditions.
+    pub fn find_many(&self) -> FindMany<'c, M, M> {
+        FindMany {
+            client: self.client,
+            args: FindArgs::default(),
+            _p: PhantomData,
+        }
+    }
+
+    /// The first matching record, or `None`.
+    pub fn find_first(&self) -> FindFirst<'c, M, M> {
+        FindFirst {
+            inner: self.find_many(),
+            or_throw: false,
+        }
+    }
+
+    /// The record with this unique key, or `None`.
+    pub fn find_unique(&self, key: UniqueWhere<M>) -> FindFirst<'c, M, M> {
+        let mut inner = self.find_many();
+        inner.args.filter = Some(key.into_filter());
+        FindFirst {
+            inner,
+            or_throw: true,
+        }
+    }
+
+    /// The number of matching records.
+    pub fn count(&self) -> Count<'c, M> {
+        Count {
+            client: self.client,
+            args: FindArgs::default(),
+            _m: PhantomData,
+        }
+    }
+
+    /// Aggregates over matching records: `aggregate((post::count(), post::views().avg()))`.
+    pub fn aggregate<A: Aggregates<M>>(&self, aggregates: A) -> AggregateQuery<'c, M, A> {
+        AggregateQuery {
+            client: self.client,
+            args: AggregateArgs::default(),
+            aggregates,
+            _m: PhantomData,
+        }
+    }
+
+    /// Groups records by fields and aggregates each group.
+    pub fn group_by<B: Selection<M>, A: Aggregates<M>>(
+        &self,
+        by: B,
+        aggregates: A,
+    ) -> GroupBy<'c, M, B, A> {
+        GroupBy {
+            client: self.client,
+            args: AggregateArgs::default(),
+            by,
+            aggregates,
+            _m: PhantomData,
+        }
+    }
+}
+
+/// `find_unique_or_throw` / `find_first_or_throw`: like [`FindFirst`], but a missing record
+/// is [`Error::RecordNotFound`].
+pub struct FindOrThrow<'c, M, R>(FindFirst<'c, M, R>);
+
+impl<'c, M: Model, R: FromRecord> FindOrThrow<'c, M, R> {
+    /// Only records matching `filter`.
+    pub fn filter(self, filter: Filter<M>) -> Self {
+        FindOrThrow(self.0.filter(filter))
+    }
+    /// Adds an ordering key.
+    pub fn order_by(self, order: OrderBy<M>) -> Self {
+        FindOrThrow(self.0.order_by(order))
+    }
+    /// Loads a relation.
+    pub fn include<I: IncludeIn<R>>(self, relation: I) -> FindOrThrow<'c, M, I::Output> {
+        FindOrThrow(self.0.include(relation))
+    }
+    /// Runs the query.
+    pub async fn exec(self) -> Result<R> {
+        self.0.exec_or_throw().await
+    }
+}
+
+impl<'c, M: Model + FromRecord> Actions<'c, M> {
+    /// The first matching record; [`Error::RecordNotFound`] when there is none.
+    pub fn find_first_or_throw(&self) -> FindOrThrow<'c, M, M> {
+        FindOrThrow(FindFirst {
+            inner: self.find_many(),
+            or_throw: false,
+        })
+    }
+
+    /// The record with this unique key; [`Error::RecordNotFound`] when there is none.
+    pub fn find_unique_or_throw(&self, key: UniqueWhere<M>) -> FindOrThrow<'c, M, M> {
+        FindOrThrow(self.find_unique(key))
+    }
+}

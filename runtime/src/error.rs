@@ -1,0 +1,275 @@
+//! Quarry's error type.
+//!
+//! Owns: the classification of failures so that callers match on meaning
+//! (`err.is_unique_violation()`), not on driver strings. No database response panics.
+
+use std::fmt;
+
+/// What kind of constraint a database error violated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseErrorKind {
+    /// A unique constraint or index (Prisma's P2002).
+    UniqueViolation,
+    /// A foreign key (P2003).
+    ForeignKeyViolation,
+    /// A NOT NULL column got NULL (P2011).
+    NotNullViolation,
+    /// A CHECK constraint.
+    CheckViolation,
+    /// A value too long for its column (P2000).
+    ValueTooLong,
+    /// A number out of its column's range (P2020).
+    OutOfRange,
+    /// A serialization failure or deadlock: retrying may succeed (P2034).
+    SerializationFailure,
+    /// Anything else.
+    Other,
+}
+
+/// An error the database returned.
+#[derive(Debug, Clone)]
+pub struct DatabaseError {
+    /// The classification.
+    pub kind: DatabaseErrorKind,
+    /// The model the statement was about, when known.
+    pub model: Option<&'static str>,
+    /// The constraint or index name, when the database reports it.
+    pub constraint: Option<String>,
+    /// The fields involved (for unique violations: the fields of the violated constraint).
+    pub fields: Vec<String>,
+    /// The database's own error code (SQLSTATE, MySQL number, SQLite extended code).
+    pub code: Option<String>,
+    /// The database's message.
+    pub message: String,
+}
+
+/// Everything that can go wrong in Quarry's runtime.
+#[derive(Debug)]
+pub enum Error {
+    /// `find_unique_or_throw`, `update`, `delete` and friends found no record (P2025).
+    RecordNotFound {
+        /// The model queried.
+        model: &'static str,
+        /// What was looked for.
+        operation: &'static str,
+    },
+    /// The database could not be reached or the connection broke.
+    Connection(String),
+    /// Waiting for a connection or a statement took too long.
+    Timeout(String),
+    /// The database rejected a statement.
+    Database(DatabaseError),
+    /// A value read from the database does not fit the field's Rust type.
+    Decode {
+        /// The model.
+        model: &'static str,
+        /// The field.
+        field: &'static str,
+        /// What did not fit.
+        message: String,
+    },
+    /// The connection URL or an option is invalid.
+    Configuration(String),
+    /// The query is not valid for this model or database.
+    InvalidQuery(String),
+}
+
+impl Error {
+    /// The database error, if this is one.
+    pub fn database_error(&self) -> Option<&DatabaseError> {
+        match self {
+            Error::Database(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    fn is_kind(&self, kind: DatabaseErrorKind) -> bool {
+        self.database_error().is_some_and(|d| d.kind == kind)
+    }
+
+    /// A unique constraint was violated.
+    pub fn is_unique_violation(&self) -> bool {
+        self.is_kind(DatabaseErrorKind::UniqueViolation)
+    }
+
+    /// A foreign key was violated.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        self.is_kind(DatabaseErrorKind::ForeignKeyViolation)
+    }
+
+    /// A NOT NULL constraint was violated.
+    pub fn is_null_violation(&self) -> bool {
+        self.is_kind(DatabaseErrorKind::NotNullViolation)
+    }
+
+    /// No record matched.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::RecordNotFound { .. })
+    }
+
+    /// Retrying the transaction may succeed (serialization failure, deadlock).
+    pub fn is_retryable(&self) -> bool {
+        self.is_kind(DatabaseErrorKind::SerializationFailure)
+    }
+
+    /// Prisma's error code for this error, where one exists.
+    pub fn prisma_code(&self) -> Option<&'static str> {
+        Some(match self {
+            Error::RecordNotFound { .. } => "P2025",
+            Error::Connection(_) => "P1001",
+            Error::Timeout(_) => "P1008",
+            Error::Database(d) => match d.kind {
+                DatabaseErrorKind::UniqueViolation => "P2002",
+                DatabaseErrorKind::ForeignKeyViolation => "P2003",
+                DatabaseErrorKind::NotNullViolation => "P2011",
+                DatabaseErrorKind::ValueTooLong => "P2000",
+                DatabaseErrorKind::OutOfRange => "P2020",
+                DatabaseErrorKind::SerializationFailure => "P2034",
+                DatabaseErrorKind::CheckViolation | DatabaseErrorKind::Other => return None,
+            },
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::RecordNotFound { model, operation } => {
+                write!(f, "{operation} on {model}: no record found")
+            }
+            Error::Connection(m) => write!(f, "cannot reach the database: {m}"),
+            Error::Timeout(m) => write!(f, "timed out: {m}"),
+            Error::Database(d) => {
+                let what = match d.kind {
+                    DatabaseErrorKind::UniqueViolation => "unique constraint violated",
+                    DatabaseErrorKind::ForeignKeyViolation => "foreign key constraint violated",
+                    DatabaseErrorKind::NotNullViolation => "null value in a required column",
+                    DatabaseErrorKind::CheckViolation => "check constraint violated",
+                    DatabaseErrorKind::ValueTooLong => "value too long for its column",
+                    DatabaseErrorKind::OutOfRange => "value out of range for its column",
+                    DatabaseErrorKind::SerializationFailure => {
+                        "transaction conflict (serialization failure or deadlock); retry it"
+                    }
+                    DatabaseErrorKind::Other => "database error",
+                };
+                write!(f, "{what}")?;
+                if let Some(m) = d.model {
+                    write!(f, " on model {m}")?;
+                }
+                if !d.fields.is_empty() {
+                    write!(f, " (fields: {})", d.fields.join(", "))?;
+                } else if let Some(c) = &d.constraint {
+                    write!(f, " (constraint: {c})")?;
+                }
+                write!(f, ": {}", d.message)
+            }
+            Error::Decode {
+                model,
+                field,
+                message,
+            } => write!(f, "cannot read {model}.{field}: {message}"),
+            Error::Configuration(m) => write!(f, "invalid configuration: {m}"),
+            Error::InvalidQuery(m) => write!(f, "invalid query: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results in Quarry.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Classifies a driver error; `model` names the model the statement was about.
+    pub(crate) fn from_sqlx(e: sqlx::Error, model: Option<&'static str>) -> Error {
+        match e {
+            sqlx::Error::Database(db) => {
+                let code = db.code().map(|c| c.to_string());
+                let message = db.message().to_string();
+                let constraint = db.constraint().map(str::to_string);
+                let kind = classify(code.as_deref(), &message, db.kind());
+                let constraint = constraint.or_else(|| constraint_from_message(&message));
+                let fields = fields_from_message(&message);
+                Error::Database(DatabaseError {
+                    kind,
+                    model,
+                    constraint,
+                    fields,
+                    code,
+                    message,
+                })
+            }
+            sqlx::Error::PoolTimedOut => {
+                Error::Timeout("no connection became free within pool_timeout".into())
+            }
+            sqlx::Error::Io(e) => Error::Connection(e.to_string()),
+            sqlx::Error::Tls(e) => Error::Connection(e.to_string()),
+            sqlx::Error::PoolClosed => Error::Connection("the connection pool is closed".into()),
+            sqlx::Error::Configuration(e) => Error::Configuration(e.to_string()),
+            sqlx::Error::RowNotFound => Error::RecordNotFound {
+                model: model.unwrap_or("?"),
+                operation: "query",
+            },
+            other => Error::Connection(other.to_string()),
+        }
+    }
+}
+
+fn classify(code: Option<&str>, message: &str, kind: sqlx::error::ErrorKind) -> DatabaseErrorKind {
+    use sqlx::error::ErrorKind as K;
+    match kind {
+        K::UniqueViolation => return DatabaseErrorKind::UniqueViolation,
+        K::ForeignKeyViolation => return DatabaseErrorKind::ForeignKeyViolation,
+        K::NotNullViolation => return DatabaseErrorKind::NotNullViolation,
+        K::CheckViolation => return DatabaseErrorKind::CheckViolation,
+        _ => {}
+    }
+    match code.unwrap_or("") {
+        // PostgreSQL SQLSTATEs.
+        "23505" => DatabaseErrorKind::UniqueViolation,
+        "23503" => DatabaseErrorKind::ForeignKeyViolation,
+        "23502" => DatabaseErrorKind::NotNullViolation,
+        "23514" => DatabaseErrorKind::CheckViolation,
+        "22001" => DatabaseErrorKind::ValueTooLong,
+        "22003" => DatabaseErrorKind::OutOfRange,
+        "40001" | "40P01" => DatabaseErrorKind::SerializationFailure,
+        // MySQL / MariaDB error numbers.
+        "1062" | "1586" => DatabaseErrorKind::UniqueViolation,
+        "1451" | "1452" | "1216" | "1217" => DatabaseErrorKind::ForeignKeyViolation,
+        "1048" | "1364" => DatabaseErrorKind::NotNullViolation,
+        "1406" => DatabaseErrorKind::ValueTooLong,
+        "1264" | "1690" => DatabaseErrorKind::OutOfRange,
+        "1213" | "1205" => DatabaseErrorKind::SerializationFailure,
+        // SQLite extended result codes.
+        "2067" | "1555" => DatabaseErrorKind::UniqueViolation,
+        "787" => DatabaseErrorKind::ForeignKeyViolation,
+        "1299" => DatabaseErrorKind::NotNullViolation,
+        "275" => DatabaseErrorKind::CheckViolation,
+        "5" | "517" => DatabaseErrorKind::SerializationFailure,
+        _ if message.contains("UNIQUE constraint failed") => DatabaseErrorKind::UniqueViolation,
+        _ => DatabaseErrorKind::Other,
+    }
+}
+
+/// MySQL names the key in its message: `Duplicate entry 'x' for key 'User_email_key'`.
+fn constraint_from_message(message: &str) -> Option<String> {
+    let rest = message.split("for key '").nth(1)?;
+    let key = rest.split('\'').next()?;
+    // MariaDB prefixes the table: `User.User_email_key`.
+    Some(key.rsplit('.').next().unwrap_or(key).to_string())
+}
+
+/// SQLite names the columns: `UNIQUE constraint failed: User.email, User.name`.
+fn fields_from_message(message: &str) -> Vec<String> {
+    let Some(rest) = message
+        .strip_prefix("UNIQUE constraint failed: ")
+        .or_else(|| message.strip_prefix("NOT NULL constraint failed: "))
+    else {
+        return Vec::new();
+    };
+    rest.split(',')
+        .map(|c| c.trim().rsplit('.').next().unwrap_or("").to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}

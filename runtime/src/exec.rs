@@ -1,0 +1,631 @@
+//! Running compiled statements on sqlx.
+//!
+//! Owns: the only code that touches drivers: binding [`Value`]s and decoding rows into
+//! [`Value`]s by each column's actual database type, then into the kind the model expects.
+//! The query compiler never sees a driver; this seam is where a faster executor would go.
+
+use crate::error::{Error, Result};
+use crate::meta::{FieldMeta, ScalarKind};
+use crate::sql::{Dialect, Statement};
+use crate::value::Value;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use rust_decimal::Decimal;
+use sqlx::{Row, TypeInfo, ValueRef};
+
+/// A connection pool for one of the supported databases.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    /// SQLite.
+    Sqlite(sqlx::SqlitePool),
+    /// PostgreSQL.
+    Postgres(sqlx::PgPool),
+    /// MySQL / MariaDB.
+    Mysql(sqlx::MySqlPool),
+}
+
+impl Pool {
+    /// The dialect of the pool's database.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Postgres(_) => Dialect::Postgres,
+            Pool::Mysql(_) => Dialect::Mysql,
+        }
+    }
+}
+
+/// What each output column decodes to: a model field, or a bare kind (aggregates, keys).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ColumnSpec {
+    Field(&'static FieldMeta),
+    Kind(ScalarKind),
+}
+
+impl ColumnSpec {
+    fn kind(self) -> ScalarKind {
+        match self {
+            ColumnSpec::Field(f) => f.kind,
+            ColumnSpec::Kind(k) => k,
+        }
+    }
+}
+
+fn timed<T>(
+    sql: &str,
+    rows: impl Fn(&T) -> usize,
+    started: std::time::Instant,
+    result: &Result<T>,
+) {
+    let elapsed = started.elapsed();
+    match result {
+        Ok(r) => tracing::debug!(
+            target: "quarry::query",
+            sql,
+            rows = rows(r),
+            duration_us = elapsed.as_micros() as u64,
+            "query"
+        ),
+        Err(e) => tracing::debug!(
+            target: "quarry::query",
+            sql,
+            error = %e,
+            duration_us = elapsed.as_micros() as u64,
+            "query failed"
+        ),
+    }
+}
+
+impl Pool {
+    /// Runs a query and decodes every row.
+    pub(crate) async fn fetch(
+        &self,
+        stmt: &Statement,
+        columns: &[ColumnSpec],
+        model: &'static str,
+    ) -> Result<Vec<Vec<Value>>> {
+        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
+        let _guard = span.enter();
+        let started = std::time::Instant::now();
+        let result = match self {
+            Pool::Sqlite(p) => {
+                let q = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_sqlite);
+                let rows = q
+                    .fetch_all(p)
+                    .await
+                    .map_err(|e| Error::from_sqlx(e, Some(model)))?;
+                rows.iter()
+                    .map(|r| decode_row(r, columns, decode_sqlite, model))
+                    .collect()
+            }
+            Pool::Postgres(p) => {
+                let q = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_postgres);
+                let rows = q
+                    .fetch_all(p)
+                    .await
+                    .map_err(|e| Error::from_sqlx(e, Some(model)))?;
+                rows.iter()
+                    .map(|r| decode_row(r, columns, decode_postgres, model))
+                    .collect()
+            }
+            Pool::Mysql(p) => {
+                let q = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_mysql);
+                let rows = q
+                    .fetch_all(p)
+                    .await
+                    .map_err(|e| Error::from_sqlx(e, Some(model)))?;
+                rows.iter()
+                    .map(|r| decode_row(r, columns, decode_mysql, model))
+                    .collect()
+            }
+        };
+        timed(&stmt.sql, |r: &Vec<Vec<Value>>| r.len(), started, &result);
+        result
+    }
+
+    /// Runs a statement and returns the number of affected rows.
+    pub(crate) async fn execute(
+        &self,
+        stmt: &Statement,
+        model: Option<&'static str>,
+    ) -> Result<u64> {
+        let started = std::time::Instant::now();
+        let result = match self {
+            Pool::Sqlite(p) => bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_sqlite)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()),
+            Pool::Postgres(p) => bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_postgres)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()),
+            Pool::Mysql(p) => bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_mysql)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .map_err(|e| Error::from_sqlx(e, model));
+        timed(&stmt.sql, |n: &u64| *n as usize, started, &result);
+        result
+    }
+}
+
+fn bind_all<'q, DB: sqlx::Database>(
+    mut q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    binds: &'q [Value],
+    bind: fn(
+        sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+        &'q Value,
+    ) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>> {
+    for v in binds {
+        q = bind(q, v);
+    }
+    q
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+type MySqlQuery<'q> = sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments>;
+
+/// Prisma stores SQLite DateTimes as milliseconds since the epoch; so does Quarry.
+fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
+    match v {
+        Value::Null => q.bind(None::<String>),
+        Value::Bool(b) => q.bind(*b),
+        Value::Int(i) => q.bind(*i),
+        Value::BigInt(i) => q.bind(*i),
+        Value::Float(f) => q.bind(*f),
+        Value::Decimal(d) => q.bind(d.to_string()),
+        Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
+        Value::Bytes(b) => q.bind(b.as_slice()),
+        Value::Json(j) => q.bind(j.to_string()),
+        Value::DateTime(d) => q.bind(d.timestamp_millis()),
+        Value::List(items) => q.bind(
+            serde_json::Value::from(items.iter().map(value_to_json).collect::<Vec<_>>())
+                .to_string(),
+        ),
+    }
+}
+
+fn bind_postgres<'q>(q: PgQuery<'q>, v: &'q Value) -> PgQuery<'q> {
+    match v {
+        Value::Null => q.bind(None::<String>),
+        Value::Bool(b) => q.bind(*b),
+        Value::Int(i) => q.bind(*i),
+        Value::BigInt(i) => q.bind(*i),
+        Value::Float(f) => q.bind(*f),
+        Value::Decimal(d) => q.bind(*d),
+        Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
+        Value::Bytes(b) => q.bind(b.as_slice()),
+        Value::Json(j) => q.bind(sqlx::types::Json(j)),
+        // TIMESTAMP(3) is Prisma's default: bind a naive UTC time so that no session time
+        // zone shifts it. TIMESTAMPTZ columns accept it as UTC as well.
+        Value::DateTime(d) => q.bind(d.naive_utc()),
+        Value::List(items) => bind_pg_list(q, items),
+    }
+}
+
+fn bind_pg_list<'q>(q: PgQuery<'q>, items: &'q [Value]) -> PgQuery<'q> {
+    match items.first() {
+        Some(Value::Int(_)) => q.bind(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Int(i) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Some(Value::BigInt(_)) => q.bind(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::BigInt(i) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Some(Value::Float(_)) => q.bind(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Float(i) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Some(Value::Bool(_)) => q.bind(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Bool(i) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Some(Value::Decimal(_)) => q.bind(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Decimal(i) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Some(Value::DateTime(_)) => q.bind(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::DateTime(i) => Some(i.naive_utc()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        _ => q.bind(
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::String(s) | Value::Enum(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+    }
+}
+
+fn bind_mysql<'q>(q: MySqlQuery<'q>, v: &'q Value) -> MySqlQuery<'q> {
+    match v {
+        Value::Null => q.bind(None::<String>),
+        Value::Bool(b) => q.bind(*b),
+        Value::Int(i) => q.bind(*i),
+        Value::BigInt(i) => q.bind(*i),
+        Value::Float(f) => q.bind(*f),
+        Value::Decimal(d) => q.bind(*d),
+        Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
+        Value::Bytes(b) => q.bind(b.as_slice()),
+        Value::Json(j) => q.bind(j.to_string()),
+        Value::DateTime(d) => q.bind(d.naive_utc()),
+        Value::List(items) => q.bind(
+            serde_json::Value::from(items.iter().map(value_to_json).collect::<Vec<_>>())
+                .to_string(),
+        ),
+    }
+}
+
+fn value_to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => (*b).into(),
+        Value::Int(i) => (*i).into(),
+        Value::BigInt(i) => (*i).into(),
+        Value::Float(f) => (*f).into(),
+        Value::Decimal(d) => d.to_string().into(),
+        Value::String(s) | Value::Enum(s) => s.clone().into(),
+        Value::Bytes(b) => b.iter().map(|x| serde_json::Value::from(*x)).collect(),
+        Value::Json(j) => j.clone(),
+        Value::DateTime(d) => d.to_rfc3339().into(),
+        Value::List(items) => items.iter().map(value_to_json).collect(),
+    }
+}
+
+fn decode_row<R: Row>(
+    row: &R,
+    columns: &[ColumnSpec],
+    decode: fn(&R, usize, ColumnSpec) -> std::result::Result<Value, String>,
+    model: &'static str,
+) -> Result<Vec<Value>> {
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, spec) in columns.iter().enumerate() {
+        let v = decode(row, i, *spec).map_err(|message| Error::Decode {
+            model,
+            field: match spec {
+                ColumnSpec::Field(f) => f.name,
+                ColumnSpec::Kind(_) => "(computed)",
+            },
+            message,
+        })?;
+        out.push(v);
+    }
+    Ok(out)
+}
+
+fn err(e: sqlx::Error) -> String {
+    e.to_string()
+}
+
+fn decode_sqlite(
+    row: &sqlx::sqlite::SqliteRow,
+    i: usize,
+    spec: ColumnSpec,
+) -> std::result::Result<Value, String> {
+    let raw = row.try_get_raw(i).map_err(err)?;
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    // SQLite values carry a storage class, whatever the column's declared type.
+    let storage = raw.type_info().name().to_string();
+    let v = match storage.as_str() {
+        "INTEGER" | "BOOLEAN" | "INT8" | "BIGINT" => {
+            Value::BigInt(row.try_get::<i64, _>(i).map_err(err)?)
+        }
+        "REAL" | "NUMERIC" => Value::Float(row.try_get::<f64, _>(i).map_err(err)?),
+        "BLOB" => Value::Bytes(row.try_get::<Vec<u8>, _>(i).map_err(err)?),
+        _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
+    };
+    coerce(v, spec)
+}
+
+fn decode_postgres(
+    row: &sqlx::postgres::PgRow,
+    i: usize,
+    spec: ColumnSpec,
+) -> std::result::Result<Value, String> {
+    let raw = row.try_get_raw(i).map_err(err)?;
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let ty = raw.type_info().name().to_string();
+    let v = match ty.as_str() {
+        "BOOL" => Value::Bool(row.try_get(i).map_err(err)?),
+        "INT2" => Value::Int(i32::from(row.try_get::<i16, _>(i).map_err(err)?)),
+        "INT4" => Value::Int(row.try_get(i).map_err(err)?),
+        "INT8" => Value::BigInt(row.try_get(i).map_err(err)?),
+        "OID" => Value::BigInt(i64::from(
+            row.try_get::<sqlx::postgres::types::Oid, _>(i)
+                .map_err(err)?
+                .0,
+        )),
+        "FLOAT4" => Value::Float(f64::from(row.try_get::<f32, _>(i).map_err(err)?)),
+        "FLOAT8" => Value::Float(row.try_get(i).map_err(err)?),
+        "NUMERIC" => Value::Decimal(row.try_get(i).map_err(err)?),
+        "MONEY" => Value::Decimal(Decimal::new(
+            row.try_get::<sqlx::postgres::types::PgMoney, _>(i)
+                .map_err(err)?
+                .0,
+            2,
+        )),
+        "BYTEA" => Value::Bytes(row.try_get(i).map_err(err)?),
+        "JSON" | "JSONB" => Value::Json(row.try_get(i).map_err(err)?),
+        "TIMESTAMPTZ" => Value::DateTime(row.try_get(i).map_err(err)?),
+        "TIMESTAMP" => Value::DateTime(
+            Utc.from_utc_datetime(&row.try_get::<NaiveDateTime, _>(i).map_err(err)?),
+        ),
+        "DATE" => Value::DateTime(
+            Utc.from_utc_datetime(
+                &row.try_get::<NaiveDate, _>(i)
+                    .map_err(err)?
+                    .and_time(NaiveTime::MIN),
+            ),
+        ),
+        "TIME" => Value::DateTime(
+            Utc.from_utc_datetime(
+                &NaiveDate::from_ymd_opt(1970, 1, 1)
+                    .unwrap_or_default()
+                    .and_time(row.try_get::<NaiveTime, _>(i).map_err(err)?),
+            ),
+        ),
+        "INT4[]" => Value::List(
+            row.try_get::<Vec<i32>, _>(i)
+                .map_err(err)?
+                .into_iter()
+                .map(Value::Int)
+                .collect(),
+        ),
+        "INT8[]" => Value::List(
+            row.try_get::<Vec<i64>, _>(i)
+                .map_err(err)?
+                .into_iter()
+                .map(Value::BigInt)
+                .collect(),
+        ),
+        "FLOAT8[]" => Value::List(
+            row.try_get::<Vec<f64>, _>(i)
+                .map_err(err)?
+                .into_iter()
+                .map(Value::Float)
+                .collect(),
+        ),
+        "BOOL[]" => Value::List(
+            row.try_get::<Vec<bool>, _>(i)
+                .map_err(err)?
+                .into_iter()
+                .map(Value::Bool)
+                .collect(),
+        ),
+        "NUMERIC[]" => Value::List(
+            row.try_get::<Vec<Decimal>, _>(i)
+                .map_err(err)?
+                .into_iter()
+                .map(Value::Decimal)
+                .collect(),
+        ),
+        "TIMESTAMP[]" => Value::List(
+            row.try_get::<Vec<NaiveDateTime>, _>(i)
+                .map_err(err)?
+                .into_iter()
+                .map(|d| Value::DateTime(Utc.from_utc_datetime(&d)))
+                .collect(),
+        ),
+        t if t.ends_with("[]") => Value::List(
+            row.try_get_unchecked::<Vec<String>, _>(i)
+                .map_err(err)?
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        ),
+        // Text types, enums (labels travel as text), UUID, INET and others readable as text.
+        "UUID" => Value::String(
+            row.try_get::<sqlx::types::Uuid, _>(i)
+                .map(|u| u.to_string())
+                .map_err(err)?,
+        ),
+        _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
+    };
+    coerce(v, spec)
+}
+
+fn decode_mysql(
+    row: &sqlx::mysql::MySqlRow,
+    i: usize,
+    spec: ColumnSpec,
+) -> std::result::Result<Value, String> {
+    let raw = row.try_get_raw(i).map_err(err)?;
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let ty = raw.type_info().name().to_string();
+    let v = match ty.as_str() {
+        "BOOLEAN" | "TINYINT" | "SMALLINT" | "INT" | "MEDIUMINT" | "BIGINT" | "YEAR" => {
+            Value::BigInt(row.try_get_unchecked::<i64, _>(i).map_err(err)?)
+        }
+        "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "INT UNSIGNED" | "MEDIUMINT UNSIGNED"
+        | "BIGINT UNSIGNED" => {
+            let u = row.try_get_unchecked::<u64, _>(i).map_err(err)?;
+            Value::BigInt(i64::try_from(u).map_err(|_| format!("{u} does not fit in BigInt"))?)
+        }
+        "FLOAT" => Value::Float(f64::from(row.try_get::<f32, _>(i).map_err(err)?)),
+        "DOUBLE" => Value::Float(row.try_get(i).map_err(err)?),
+        "DECIMAL" => Value::Decimal(row.try_get(i).map_err(err)?),
+        "DATETIME" => Value::DateTime(
+            Utc.from_utc_datetime(&row.try_get::<NaiveDateTime, _>(i).map_err(err)?),
+        ),
+        "TIMESTAMP" => Value::DateTime(row.try_get::<DateTime<Utc>, _>(i).map_err(err)?),
+        "DATE" => Value::DateTime(
+            Utc.from_utc_datetime(
+                &row.try_get::<NaiveDate, _>(i)
+                    .map_err(err)?
+                    .and_time(NaiveTime::MIN),
+            ),
+        ),
+        "TIME" => Value::DateTime(
+            Utc.from_utc_datetime(
+                &NaiveDate::from_ymd_opt(1970, 1, 1)
+                    .unwrap_or_default()
+                    .and_time(row.try_get::<NaiveTime, _>(i).map_err(err)?),
+            ),
+        ),
+        "BINARY" | "VARBINARY" | "BLOB" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB" | "BIT" => {
+            Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i).map_err(err)?)
+        }
+        _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
+    };
+    coerce(v, spec)
+}
+
+/// Converts a decoded value to the kind the field expects (SQLite integers to booleans,
+/// text to JSON, epoch milliseconds to DateTime, ...).
+fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
+    if let ColumnSpec::Field(f) = spec {
+        if f.list {
+            return match v {
+                Value::List(items) => items
+                    .into_iter()
+                    .map(|x| coerce(x, ColumnSpec::Kind(f.kind)))
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map(Value::List),
+                Value::String(s) => {
+                    // SQLite and MySQL keep lists as JSON text.
+                    let items: Vec<serde_json::Value> =
+                        serde_json::from_str(&s).map_err(|e| e.to_string())?;
+                    items
+                        .into_iter()
+                        .map(|j| coerce(json_to_value(j), ColumnSpec::Kind(f.kind)))
+                        .collect::<std::result::Result<Vec<_>, _>>()
+                        .map(Value::List)
+                }
+                other => Err(format!("expected a list, found {}", other.kind_name())),
+            };
+        }
+    }
+    let kind = spec.kind();
+    Ok(match (kind, v) {
+        (_, Value::Null) => Value::Null,
+        (ScalarKind::Boolean, Value::BigInt(i)) => Value::Bool(i != 0),
+        (ScalarKind::Boolean, Value::Int(i)) => Value::Bool(i != 0),
+        (ScalarKind::Int, Value::BigInt(i)) => {
+            Value::Int(i32::try_from(i).map_err(|_| format!("{i} does not fit in Int"))?)
+        }
+        (ScalarKind::BigInt, Value::Int(i)) => Value::BigInt(i64::from(i)),
+        (ScalarKind::BigInt, Value::Decimal(d)) => {
+            Value::BigInt(i64::try_from(d.trunc()).map_err(|e| e.to_string())?)
+        }
+        (ScalarKind::Float, Value::BigInt(i)) => Value::Float(i as f64),
+        (ScalarKind::Float, Value::Int(i)) => Value::Float(f64::from(i)),
+        (ScalarKind::Float, Value::Decimal(d)) => Value::Float(
+            d.to_string()
+                .parse()
+                .map_err(|e: std::num::ParseFloatError| e.to_string())?,
+        ),
+        (ScalarKind::Float, Value::String(s)) => Value::Float(
+            s.parse()
+                .map_err(|e: std::num::ParseFloatError| e.to_string())?,
+        ),
+        (ScalarKind::Decimal, Value::BigInt(i)) => Value::Decimal(Decimal::from(i)),
+        (ScalarKind::Decimal, Value::Float(f)) => Value::Decimal(
+            Decimal::from_str_exact(&f.to_string())
+                .or_else(|_| Decimal::try_from(f))
+                .map_err(|e| e.to_string())?,
+        ),
+        (ScalarKind::Decimal, Value::String(s)) => {
+            Value::Decimal(s.parse().map_err(|e: rust_decimal::Error| e.to_string())?)
+        }
+        (ScalarKind::Json, Value::String(s)) => {
+            Value::Json(serde_json::from_str(&s).map_err(|e| e.to_string())?)
+        }
+        (ScalarKind::Json, Value::Bytes(b)) => {
+            Value::Json(serde_json::from_slice(&b).map_err(|e| e.to_string())?)
+        }
+        (ScalarKind::DateTime, Value::BigInt(ms)) => Value::DateTime(
+            DateTime::from_timestamp_millis(ms)
+                .ok_or_else(|| format!("{ms} is not a valid timestamp"))?,
+        ),
+        (ScalarKind::DateTime, Value::Float(f)) => Value::DateTime(
+            DateTime::from_timestamp_millis(f as i64)
+                .ok_or_else(|| format!("{f} is not a valid timestamp"))?,
+        ),
+        (ScalarKind::DateTime, Value::String(s)) => Value::DateTime(parse_datetime(&s)?),
+        (ScalarKind::Enum, Value::String(s)) => Value::Enum(s),
+        (ScalarKind::String, Value::Bytes(b)) => {
+            Value::String(String::from_utf8(b).map_err(|e| e.to_string())?)
+        }
+        (ScalarKind::Bytes, Value::String(s)) => Value::Bytes(s.into_bytes()),
+        (ScalarKind::String, Value::BigInt(i)) => Value::String(i.to_string()),
+        (_, v) => v,
+    })
+}
+
+fn json_to_value(j: serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::BigInt(i),
+            None => Value::Float(n.as_f64().unwrap_or_default()),
+        },
+        serde_json::Value::String(s) => Value::String(s),
+        other => Value::Json(other),
+    }
+}
+
+/// Text DateTimes as SQLite's CURRENT_TIMESTAMP and other tools write them.
+fn parse_datetime(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f %:z",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(Utc.from_utc_datetime(&d));
+        }
+        if let Ok(d) = DateTime::parse_from_str(s, fmt) {
+            return Ok(d.with_timezone(&Utc));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)));
+    }
+    Err(format!("`{s}` is not a date-time"))
+}

@@ -1,0 +1,288 @@
+//! Running reads: rows, then related rows level by level.
+//!
+//! Owns: relation loading without N+1. A `find_many` with includes nested `d` levels deep runs
+//! `d + 1` statements whatever the number of rows: each level loads the related rows of all
+//! parents at once (`IN (...)`, chunked to stay under every database's bind limit), then
+//! groups them by parent key in memory.
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::exec::ColumnSpec;
+use crate::meta::{Link, ModelMeta, ScalarKind};
+use crate::query::{AggregateArgs, FindArgs, Include};
+use crate::sql::{self, ChildQuery};
+use crate::value::{GroupKey, Value};
+use std::collections::HashMap;
+
+/// One row of a model with its loaded relations, before it becomes a typed struct.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Record {
+    /// Column values, in the order of the query's columns.
+    pub values: Vec<Value>,
+    /// One entry per relation of the model.
+    pub relations: Vec<RelationData>,
+    /// `_count` results, in the order they were asked for.
+    pub counts: Vec<i64>,
+}
+
+/// What a relation slot of a [`Record`] holds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum RelationData {
+    /// Not included in the query.
+    #[default]
+    NotLoaded,
+    /// A list relation's records.
+    Many(Vec<Record>),
+    /// A to-one relation's record, if any.
+    One(Option<Box<Record>>),
+}
+
+impl Record {
+    /// Takes the value of column `i`, leaving NULL behind.
+    pub fn take(&mut self, i: usize) -> Value {
+        self.values
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Takes relation slot `i`.
+    pub fn take_relation(&mut self, i: usize) -> RelationData {
+        self.relations
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+}
+
+/// Bind parameters per statement stay under SQLite's 32766 and PostgreSQL/MySQL's 65535.
+const MAX_KEYS_PER_STATEMENT: usize = 10_000;
+
+fn columns(m: &'static ModelMeta, args: &FindArgs) -> Vec<ColumnSpec> {
+    let mut cols: Vec<ColumnSpec> = match &args.columns {
+        Some(c) => c.iter().map(|&i| ColumnSpec::Field(&m.fields[i])).collect(),
+        None => m.fields.iter().map(ColumnSpec::Field).collect(),
+    };
+    cols.extend(
+        args.counts
+            .iter()
+            .map(|_| ColumnSpec::Kind(ScalarKind::BigInt)),
+    );
+    cols
+}
+
+fn to_record(m: &'static ModelMeta, args: &FindArgs, mut values: Vec<Value>) -> Record {
+    let n_cols = args.columns.as_ref().map_or(m.fields.len(), Vec::len);
+    let counts = values
+        .drain(n_cols.min(values.len())..)
+        .map(|v| match v {
+            Value::BigInt(i) => i,
+            Value::Int(i) => i64::from(i),
+            _ => 0,
+        })
+        .collect();
+    Record {
+        values,
+        relations: vec![RelationData::NotLoaded; m.relations.len()],
+        counts,
+    }
+}
+
+/// `find_many`: rows matching `args`, with their includes.
+pub async fn find_many(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &FindArgs,
+) -> Result<Vec<Record>> {
+    if !args.includes.is_empty() && args.columns.is_some() {
+        return Err(Error::InvalidQuery(
+            "`select` and `include` cannot be combined on the same level".into(),
+        ));
+    }
+    let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
+        sql::select_statement(s, m, args)
+    });
+    client.count_statement();
+    let rows = client
+        .pool()
+        .fetch(&stmt, &columns(m, args), m.name)
+        .await?;
+    let mut records: Vec<Record> = rows.into_iter().map(|r| to_record(m, args, r)).collect();
+    if args.take.is_some_and(|t| t < 0) {
+        records.reverse();
+    }
+    if !args.distinct.is_empty() {
+        records = distinct_then_page(records, args);
+    }
+    for include in &args.includes {
+        load_include(client, m, &mut records, include).await?;
+    }
+    Ok(records)
+}
+
+/// Prisma's `distinct`: first record of each combination, then skip/take.
+fn distinct_then_page(records: Vec<Record>, args: &FindArgs) -> Vec<Record> {
+    let mut seen = std::collections::HashSet::new();
+    let positions: Vec<usize> = match &args.columns {
+        Some(cols) => args
+            .distinct
+            .iter()
+            .filter_map(|d| cols.iter().position(|c| c == d))
+            .collect(),
+        None => args.distinct.clone(),
+    };
+    let unique = records.into_iter().filter(|r| {
+        let key: Vec<Option<GroupKey>> =
+            positions.iter().map(|&p| r.values[p].group_key()).collect();
+        seen.insert(key)
+    });
+    let skip = args.skip.unwrap_or(0) as usize;
+    match args.take {
+        Some(t) => unique.skip(skip).take(t.unsigned_abs() as usize).collect(),
+        None => unique.skip(skip).collect(),
+    }
+}
+
+fn key_of(values: &[Value], cols: &[usize]) -> Option<Vec<GroupKey>> {
+    cols.iter()
+        .map(|&c| values.get(c).and_then(Value::group_key))
+        .collect()
+}
+
+/// Loads one include for all `parents` with one statement (per key chunk), then recurses.
+async fn load_include(
+    client: &Client,
+    m: &'static ModelMeta,
+    parents: &mut [Record],
+    include: &Include,
+) -> Result<()> {
+    let rel = m.relation(include.relation);
+    let child = rel.related;
+    let local: Vec<usize> = match &rel.link {
+        Link::Direct { local, .. } => local.to_vec(),
+        Link::JoinTable { local_key, .. } => vec![*local_key],
+    };
+    // Distinct parent keys, in first-seen order.
+    let mut seen = std::collections::HashSet::new();
+    let mut keys: Vec<Vec<Value>> = Vec::new();
+    for p in parents.iter() {
+        if let Some(k) = key_of(&p.values, &local) {
+            if seen.insert(k) {
+                keys.push(local.iter().map(|&c| p.values[c].clone()).collect());
+            }
+        }
+    }
+    let mut children: Vec<(Vec<GroupKey>, Record)> = Vec::new();
+    if !keys.is_empty() {
+        let mut cols = columns(child, &include.args);
+        if let Link::JoinTable { local_key, .. } = &rel.link {
+            cols.push(ColumnSpec::Field(&m.fields[*local_key]));
+        }
+        let width = keys[0].len().max(1);
+        for chunk in keys.chunks(MAX_KEYS_PER_STATEMENT / width) {
+            let q = ChildQuery {
+                parent: m,
+                relation: include.relation,
+                keys: chunk,
+                args: &include.args,
+            };
+            let stmt = sql::compile(client.cache(), client.dialect(), "child", |s| {
+                sql::child_statement(s, &q)
+            });
+            client.count_statement();
+            let rows = client.pool().fetch(&stmt, &cols, child.name).await?;
+            for mut row in rows {
+                let key = match &rel.link {
+                    Link::Direct { remote, .. } => key_of(&row, remote),
+                    Link::JoinTable { .. } => {
+                        row.pop().and_then(|v| v.group_key()).map(|k| vec![k])
+                    }
+                };
+                if let Some(key) = key {
+                    children.push((key, to_record(child, &include.args, row)));
+                }
+            }
+        }
+    }
+    // Nested includes: all children of this level at once.
+    if !include.args.includes.is_empty() {
+        let mut recs: Vec<Record> = children
+            .iter_mut()
+            .map(|(_, r)| std::mem::take(r))
+            .collect();
+        for nested in &include.args.includes {
+            Box::pin(load_include(client, child, &mut recs, nested)).await?;
+        }
+        for ((_, slot), r) in children.iter_mut().zip(recs) {
+            *slot = r;
+        }
+    }
+    let mut by_parent: HashMap<Vec<GroupKey>, Vec<Record>> = HashMap::new();
+    for (k, r) in children {
+        by_parent.entry(k).or_default().push(r);
+    }
+    for p in parents.iter_mut() {
+        let found = key_of(&p.values, &local).and_then(|k| {
+            if rel.many {
+                by_parent.get(&k).cloned()
+            } else {
+                by_parent
+                    .get_mut(&k)
+                    .and_then(|v| v.first().cloned())
+                    .map(|r| vec![r])
+            }
+        });
+        p.relations[include.relation] = if rel.many {
+            RelationData::Many(found.unwrap_or_default())
+        } else {
+            RelationData::One(found.and_then(|mut v| v.pop()).map(Box::new))
+        };
+    }
+    Ok(())
+}
+
+/// `count`: number of rows matching `args` (with its skip/take).
+pub async fn count(client: &Client, m: &'static ModelMeta, args: &FindArgs) -> Result<i64> {
+    let stmt = sql::compile(client.cache(), client.dialect(), "count", |s| {
+        sql::count_statement(s, m, args)
+    });
+    client.count_statement();
+    let rows = client
+        .pool()
+        .fetch(&stmt, &[ColumnSpec::Kind(ScalarKind::BigInt)], m.name)
+        .await?;
+    Ok(
+        match rows.into_iter().next().and_then(|r| r.into_iter().next()) {
+            Some(Value::BigInt(n)) => n,
+            Some(Value::Int(n)) => i64::from(n),
+            _ => 0,
+        },
+    )
+}
+
+/// `aggregate` / `group_by`: one row per group (one row without `by`), the grouped columns
+/// first, then the aggregates in order.
+pub async fn aggregate(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &AggregateArgs,
+) -> Result<Vec<Vec<Value>>> {
+    let stmt = sql::compile(client.cache(), client.dialect(), "aggregate", |s| {
+        sql::aggregate_statement(s, m, args)
+    });
+    let mut cols: Vec<ColumnSpec> = args
+        .by
+        .iter()
+        .map(|&b| ColumnSpec::Field(&m.fields[b]))
+        .collect();
+    cols.extend(
+        args.aggregates
+            .iter()
+            .map(|a| ColumnSpec::Kind(sql::aggregate_kind(m, a))),
+    );
+    if cols.is_empty() {
+        cols.push(ColumnSpec::Kind(ScalarKind::BigInt));
+    }
+    client.count_statement();
+    client.pool().fetch(&stmt, &cols, m.name).await
+}

@@ -1,0 +1,107 @@
+//! What differs between SQLite, PostgreSQL and MySQL at the level of SQL text.
+
+use crate::meta::{FieldMeta, ScalarKind};
+
+/// A SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+}
+
+impl Dialect {
+    /// The identifier quote character.
+    pub fn quote_char(self) -> char {
+        match self {
+            Dialect::Mysql => '`',
+            _ => '"',
+        }
+    }
+
+    /// Writes `name` quoted, doubling any quote character inside it.
+    pub fn quote_into(self, name: &str, out: &mut String) {
+        let q = self.quote_char();
+        out.push(q);
+        for c in name.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
+        }
+        out.push(q);
+    }
+
+    /// Writes the placeholder for the `n`-th bind (1-based), with a cast where the column
+    /// needs one (PostgreSQL enums and non-text types compared with text parameters).
+    pub fn placeholder_into(self, n: usize, field: Option<&FieldMeta>, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Dialect::Postgres => {
+                let cast = field.and_then(|f| match f.kind {
+                    ScalarKind::Enum => f.enum_db_name,
+                    _ => None,
+                });
+                match cast {
+                    Some(ty) => {
+                        out.push_str("CAST(");
+                        let _ = write!(out, "${n}");
+                        out.push_str(" AS ");
+                        self.quote_into(ty, out);
+                        if field.is_some_and(|f| f.list) {
+                            out.push_str("[]");
+                        }
+                        out.push(')');
+                    }
+                    None => {
+                        let _ = write!(out, "${n}");
+                    }
+                }
+            }
+            _ => out.push('?'),
+        }
+    }
+
+    /// The `ESCAPE` clause for LIKE patterns built by [`like_pattern`].
+    pub(crate) fn like_escape(self) -> &'static str {
+        match self {
+            Dialect::Mysql => " ESCAPE '\\\\'",
+            _ => " ESCAPE '\\'",
+        }
+    }
+
+    /// Whether `NULLS FIRST/LAST` is understood.
+    pub(crate) fn supports_nulls_ordering(self) -> bool {
+        !matches!(self, Dialect::Mysql)
+    }
+
+    /// `LIMIT` needed before `OFFSET` when there is no limit.
+    pub(crate) fn offset_without_limit(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => " LIMIT -1",
+            Dialect::Mysql => " LIMIT 18446744073709551615",
+            Dialect::Postgres => "",
+        }
+    }
+}
+
+/// A LIKE pattern matching `needle` literally, with `%` around as asked.
+pub(crate) fn like_pattern(needle: &str, prefix_any: bool, suffix_any: bool) -> String {
+    let mut p = String::with_capacity(needle.len() + 2);
+    if prefix_any {
+        p.push('%');
+    }
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    if suffix_any {
+        p.push('%');
+    }
+    p
+}

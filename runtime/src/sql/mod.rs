@@ -1,0 +1,190 @@
+//! From query IR to SQL text and bind values, for each dialect.
+//!
+//! Owns: all SQL the client runs. One walker ([`compile`] and friends) emits fragments into a
+//! [`Sink`]. Two sinks exist: [`ShapeSink`] hashes the fragments and collects the binds, and
+//! [`TextSink`] renders the text. The text depends only on the query's shape, so a statement
+//! is rendered once per shape and then found by hash ([`StatementCache`]). Identifiers come
+//! from static metadata and are always quoted; values are always bound.
+
+mod cache;
+mod dialect;
+mod read;
+
+pub use cache::StatementCache;
+pub use dialect::Dialect;
+pub(crate) use read::{
+    aggregate_kind, aggregate_statement, child_statement, count_statement, select_statement,
+    ChildQuery,
+};
+
+use crate::meta::FieldMeta;
+use crate::value::Value;
+use std::hash::{Hash, Hasher};
+
+/// Receives SQL fragments.
+pub(crate) trait Sink {
+    /// A fixed piece of SQL.
+    fn sql(&mut self, s: &'static str);
+    /// An identifier, quoted by the dialect.
+    fn ident(&mut self, s: &'static str);
+    /// A bound value; `field` tells the column it is compared with (for casts).
+    fn bind(&mut self, v: &Value, field: Option<&'static FieldMeta>);
+    /// A table alias `t<n>`.
+    fn alias(&mut self, n: usize);
+    /// The dialect SQL is written for.
+    fn dialect(&self) -> Dialect;
+}
+
+/// Renders SQL text and collects binds.
+pub(crate) struct TextSink {
+    pub(crate) text: String,
+    pub(crate) binds: Vec<Value>,
+    dialect: Dialect,
+}
+
+impl TextSink {
+    pub(crate) fn new(dialect: Dialect) -> Self {
+        TextSink {
+            text: String::with_capacity(256),
+            binds: Vec::new(),
+            dialect,
+        }
+    }
+}
+
+impl Sink for TextSink {
+    fn sql(&mut self, s: &'static str) {
+        self.text.push_str(s);
+    }
+
+    fn ident(&mut self, s: &'static str) {
+        self.dialect.quote_into(s, &mut self.text);
+    }
+
+    fn bind(&mut self, v: &Value, field: Option<&'static FieldMeta>) {
+        self.binds.push(v.clone());
+        self.dialect
+            .placeholder_into(self.binds.len(), field, &mut self.text);
+    }
+
+    fn alias(&mut self, n: usize) {
+        use std::fmt::Write;
+        let q = self.dialect.quote_char();
+        let _ = write!(self.text, "{q}t{n}{q}");
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+}
+
+/// Hashes the shape of a statement (everything but bound values) and collects binds.
+pub(crate) struct ShapeSink {
+    hasher: std::collections::hash_map::DefaultHasher,
+    pub(crate) binds: Vec<Value>,
+    dialect: Dialect,
+}
+
+impl ShapeSink {
+    pub(crate) fn new(dialect: Dialect, seed: &'static str) -> Self {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        dialect.hash(&mut hasher);
+        seed.hash(&mut hasher);
+        ShapeSink {
+            hasher,
+            binds: Vec::new(),
+            dialect,
+        }
+    }
+
+    pub(crate) fn finish(&self) -> u64 {
+        self.hasher.finish()
+    }
+}
+
+impl Sink for ShapeSink {
+    fn sql(&mut self, s: &'static str) {
+        // Static strings: their text identifies them.
+        0u8.hash(&mut self.hasher);
+        s.hash(&mut self.hasher);
+    }
+
+    fn ident(&mut self, s: &'static str) {
+        1u8.hash(&mut self.hasher);
+        s.hash(&mut self.hasher);
+    }
+
+    fn bind(&mut self, v: &Value, field: Option<&'static FieldMeta>) {
+        2u8.hash(&mut self.hasher);
+        // The placeholder's text can depend on the column (casts), never on the value.
+        field
+            .map(|f| (f.enum_db_name, f.native_type))
+            .hash(&mut self.hasher);
+        self.binds.push(v.clone());
+    }
+
+    fn alias(&mut self, n: usize) {
+        3u8.hash(&mut self.hasher);
+        n.hash(&mut self.hasher);
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+}
+
+/// A statement ready to run: text and values.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// SQL text with placeholders.
+    pub sql: std::sync::Arc<str>,
+    /// Values for the placeholders, in order.
+    pub binds: Vec<Value>,
+}
+
+/// Compiles a statement through the cache: the walker runs once to hash its shape and collect
+/// binds; text is rendered only the first time a shape is seen.
+pub(crate) fn compile(
+    cache: &StatementCache,
+    dialect: Dialect,
+    kind: &'static str,
+    walk: impl Fn(&mut dyn Sink),
+) -> Statement {
+    let mut shape = ShapeSink::new(dialect, kind);
+    walk(&mut shape);
+    let key = shape.finish();
+    if let Some(sql) = cache.get(key) {
+        return Statement {
+            sql,
+            binds: shape.binds,
+        };
+    }
+    let mut text = TextSink::new(dialect);
+    walk(&mut text);
+    let sql: std::sync::Arc<str> = text.text.into();
+    cache.insert(key, sql.clone());
+    Statement {
+        sql,
+        binds: text.binds,
+    }
+}
+
+/// The SQL a `find_many` with these arguments runs first (the rows of `model`; includes add
+/// one statement per level). For logs, tests and curiosity.
+pub fn select_sql(
+    dialect: Dialect,
+    model: &'static crate::meta::ModelMeta,
+    args: &crate::query::FindArgs,
+) -> Statement {
+    render(dialect, |s| select_statement(s, model, args))
+}
+
+/// Renders a statement without the cache.
+fn render(dialect: Dialect, walk: impl Fn(&mut dyn Sink)) -> Statement {
+    let mut text = TextSink::new(dialect);
+    walk(&mut text);
+    Statement {
+        sql: text.text.into(),
+        binds: text.binds,
+    }
+}

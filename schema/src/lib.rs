@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod diagnostics;
+pub mod format;
 pub mod ir;
 pub mod load;
 pub mod parser;

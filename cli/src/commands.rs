@@ -1,0 +1,146 @@
+//! The commands behind the CLI's subcommands.
+
+use crate::OutputFormat;
+use quarry_schema::load::{locate_and_load, LoadedSchema};
+use quarry_schema::{Color, Diagnostics, SourceMap};
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// A failure that is not a schema error: usage, I/O. Exit code 2.
+pub(crate) type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn load(schema: Option<&Path>) -> Result<LoadedSchema, Box<dyn std::error::Error>> {
+    let cwd = std::env::current_dir()?;
+    Ok(locate_and_load(schema, &cwd)?)
+}
+
+fn color() -> Color {
+    if std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal() {
+        Color::Always
+    } else {
+        Color::Never
+    }
+}
+
+fn print_diagnostics(diags: &Diagnostics, sources: &SourceMap) {
+    if !diags.is_empty() {
+        eprint!("{}", diags.render(sources, color()));
+    }
+}
+
+pub(crate) fn validate(schema: Option<&Path>, format: OutputFormat) -> CliResult {
+    let loaded = load(schema)?;
+    let result = quarry_schema::validate(&loaded.sources);
+    let diags = &result.diagnostics;
+    match format {
+        OutputFormat::Json => {
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&diags.to_json(&loaded.sources))?
+            ));
+        }
+        OutputFormat::Human => {
+            print_diagnostics(diags, &loaded.sources);
+            let errors = diags.errors().count();
+            let warnings = diags.warnings().count();
+            let what = loaded.root.display();
+            if errors > 0 {
+                eprintln!(
+                    "The schema at {what} is invalid: {errors} error{}{}.",
+                    plural(errors),
+                    if warnings > 0 {
+                        format!(", {warnings} warning{}", plural(warnings))
+                    } else {
+                        String::new()
+                    }
+                );
+            } else {
+                out(&format!("The schema at {what} is valid.\n"));
+            }
+        }
+    }
+    Ok(if diags.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub(crate) fn format(schema: Option<&Path>, check: bool) -> CliResult {
+    let loaded = load(schema)?;
+    let files: Vec<(String, String)> = loaded
+        .sources
+        .files()
+        .map(|(_, f)| (f.name.clone(), f.text.clone()))
+        .collect();
+    let formatted = match quarry_schema::format::format_files(&files) {
+        Ok(f) => f,
+        Err((sources, diags)) => {
+            print_diagnostics(&diags, &sources);
+            eprintln!("The schema could not be formatted because it does not parse.");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    // As Prisma does: never write a result that does not validate.
+    let mut formatted_sources = SourceMap::new();
+    for ((name, _), text) in files.iter().zip(&formatted) {
+        formatted_sources.add(name.clone(), text.clone());
+    }
+    let check_result = quarry_schema::validate(&formatted_sources);
+    if check_result.diagnostics.has_errors() {
+        print_diagnostics(&check_result.diagnostics, &formatted_sources);
+        eprintln!(
+            "The schema was not formatted because it is invalid; fix the errors above first."
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let mut changed = Vec::new();
+    for ((path, (_, old)), new) in loaded.paths.iter().zip(&files).zip(&formatted) {
+        if old != new {
+            changed.push(path);
+            if !check {
+                std::fs::write(path, new)?;
+            }
+        }
+    }
+    if check {
+        if changed.is_empty() {
+            out("All schema files are formatted.\n");
+            return Ok(ExitCode::SUCCESS);
+        }
+        for p in &changed {
+            out(&format!("{}\n", p.display()));
+        }
+        eprintln!(
+            "{} file{} would be reformatted; run `quarry format`.",
+            changed.len(),
+            plural(changed.len())
+        );
+        return Ok(ExitCode::from(1));
+    }
+    out(&format!(
+        "Formatted {} file{}; {} changed.\n",
+        files.len(),
+        plural(files.len()),
+        changed.len()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to stdout; a closed pipe (`quarry ... | head`) ends output quietly instead of
+/// panicking as `println!` would.
+pub(crate) fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

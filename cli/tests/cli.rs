@@ -1,0 +1,194 @@
+//! The `quarry` binary as users run it: exit codes, what it prints, what it writes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn quarry(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quarry"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("quarry runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+const VALID: &str = r#"datasource db {
+  provider = "sqlite"
+}
+
+model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+}
+"#;
+
+const BROKEN: &str = r#"datasource db {
+  provider = "sqlite"
+}
+
+model User {
+  id    Int    @id
+  email Strin  @unique
+  posts Post[]
+}
+"#;
+
+#[test]
+fn validate_exit_codes() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("schema.prisma"), VALID).unwrap();
+    let ok = quarry(dir.path(), &["validate"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("is valid"));
+
+    std::fs::write(dir.path().join("broken.prisma"), BROKEN).unwrap();
+    let bad = quarry(dir.path(), &["validate", "--schema", "broken.prisma"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = text(&bad.stderr);
+    insta::assert_snapshot!(err);
+
+    let missing = quarry(dir.path(), &["validate", "--schema", "nope.prisma"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("nope.prisma does not exist"));
+}
+
+#[test]
+fn schema_lookup_names_the_paths_it_tried() {
+    let dir = tempdir();
+    let out = quarry(dir.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("schema.prisma"), "{err}");
+    assert!(err.contains("prisma/schema.prisma"), "{err}");
+    assert!(err.contains("prisma/schema"), "{err}");
+
+    // ./prisma/schema.prisma is found.
+    std::fs::create_dir(dir.path().join("prisma")).unwrap();
+    std::fs::write(dir.path().join("prisma/schema.prisma"), VALID).unwrap();
+    assert_eq!(quarry(dir.path(), &["validate"]).status.code(), Some(0));
+}
+
+#[test]
+fn multi_file_schemas_name_the_file_of_each_diagnostic() {
+    let dir = tempdir();
+    let folder = dir.path().join("prisma/schema");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("main.prisma"),
+        "datasource db {\n  provider = \"sqlite\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("user.prisma"),
+        "model User {\n  id    Int    @id\n  posts Post[]\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("post.prisma"),
+        "model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n  bogus    Nope\n}\n",
+    )
+    .unwrap();
+    let out = quarry(dir.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("post.prisma:5:12"), "{err}");
+    // The relation across files resolves: no complaint about User or Post.
+    assert!(!err.contains("missing an opposite"), "{err}");
+}
+
+#[test]
+fn json_diagnostics() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("schema.prisma"), BROKEN).unwrap();
+    let out = quarry(dir.path(), &["validate", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let first = &v[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["line"], 7);
+    assert_eq!(first["column"], 9);
+    assert_eq!(first["end_column"], 14);
+    assert!(first["file"].as_str().unwrap().ends_with("schema.prisma"));
+}
+
+#[test]
+fn prisma_6_and_7_datasources_are_both_accepted() {
+    let dir = tempdir();
+    let v6 = VALID.replace(
+        "provider = \"sqlite\"",
+        "provider = \"sqlite\"\n  url      = env(\"DATABASE_URL\")",
+    );
+    std::fs::write(dir.path().join("v6.prisma"), v6).unwrap();
+    std::fs::write(dir.path().join("v7.prisma"), VALID).unwrap();
+    assert_eq!(
+        quarry(dir.path(), &["validate", "--schema", "v6.prisma"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        quarry(dir.path(), &["validate", "--schema", "v7.prisma"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn format_check_and_write() {
+    let dir = tempdir();
+    let messy = "datasource db {\n    provider = \"sqlite\"\n}\n\nmodel User {\n  id Int @default(autoincrement()) @id\n  email String @unique\n}\n";
+    let path = dir.path().join("schema.prisma");
+    std::fs::write(&path, messy).unwrap();
+    let check = quarry(dir.path(), &["format", "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stdout).contains("schema.prisma"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        messy,
+        "--check changes nothing"
+    );
+
+    let write = quarry(dir.path(), &["format"]);
+    assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), VALID);
+    assert_eq!(
+        quarry(dir.path(), &["format", "--check"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn format_refuses_to_write_an_invalid_result() {
+    let dir = tempdir();
+    let path = dir.path().join("schema.prisma");
+    std::fs::write(&path, BROKEN).unwrap();
+    let out = quarry(dir.path(), &["format"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), BROKEN);
+}
+
+#[test]
+fn help_and_completions() {
+    let dir = tempdir();
+    for cmd in [
+        &["--help"][..],
+        &["validate", "--help"],
+        &["format", "--help"],
+    ] {
+        let out = quarry(dir.path(), cmd);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(text(&out.stdout).contains("Usage"));
+    }
+    let out = quarry(dir.path(), &["completions", "zsh"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("quarry"));
+}

@@ -1,5 +1,29 @@
 //! Quarry's migration engine.
 //!
 //! Owns: all DDL, the database-schema model, diffing and migration history.
+//!
+//! Data flows one way: a validated Prisma schema ([`quarry_schema::ir`]) becomes a
+//! [`DatabaseSchema`] per dialect ([`calculate`]); a live database becomes one too
+//! ([`introspect`]); two database schemas are [`diff`]ed into ordered [`Step`]s, which
+//! [`render_script`] writes as SQL. The rest (history table, migrations folder, shadow databases,
+//! the `migrate` commands) is built on those four pieces.
+//! Must not know: terminal output or argument parsing (the CLI owns those).
 #![warn(missing_docs, unreachable_pub)]
 #![deny(unsafe_code)]
+
+pub mod calculate;
+mod compare;
+pub mod database;
+pub mod diff;
+pub mod dialect;
+pub mod render;
+pub mod steps;
+mod util;
+
+pub use calculate::{calculate, calculate_for};
+pub use database::DatabaseSchema;
+pub use dialect::Dialect;
+pub use diff::diff;
+pub use render::render_script;
+pub use steps::{Migration, Step};
+pub use util::checksum;

@@ -673,6 +673,11 @@ macro_rules! find_methods {
 impl<M: Model, R> Find<M, R> {
     find_methods!();
 
+    /// The arguments built so far.
+    pub fn args(&self) -> &FindArgs {
+        &self.args
+    }
+
     /// Loads a relation.
     pub fn include<I: IncludeIn<R>>(mut self, relation: I) -> Find<M, I::Output> {
         self.args.includes.push(relation.into_include());

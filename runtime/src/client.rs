@@ -169,8 +169,10 @@ impl Client {
                     .map_err(|e| connect_error(e, &path.display().to_string()))?;
                 Ok(Pool::Sqlite(pool))
             } else if url.starts_with("postgresql://") || url.starts_with("postgres://") {
+                // UTC sessions: TIMESTAMP <-> TIMESTAMPTZ conversions never shift values.
                 let mut opts = sqlx::postgres::PgConnectOptions::from_str(&url)
-                    .map_err(|e| Error::Configuration(e.to_string()))?;
+                    .map_err(|e| Error::Configuration(e.to_string()))?
+                    .options([("TimeZone", "UTC")]);
                 if let Some(schema) = &params.schema {
                     opts = opts.options([("search_path", schema.as_str())]);
                 }

@@ -187,9 +187,28 @@ fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
     }
 }
 
+/// A NULL whose type the server infers from context (parameter type OID 0), so that one NULL
+/// fits a column of any type. It has no payload, so the wire format does not matter.
+struct UntypedNull;
+
+impl sqlx::Type<sqlx::Postgres> for UntypedNull {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        sqlx::postgres::PgTypeInfo::with_oid(sqlx::postgres::types::Oid(0))
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for UntypedNull {
+    fn encode_by_ref(
+        &self,
+        _buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        Ok(sqlx::encode::IsNull::Yes)
+    }
+}
+
 fn bind_postgres<'q>(q: PgQuery<'q>, v: &'q Value) -> PgQuery<'q> {
     match v {
-        Value::Null => q.bind(None::<String>),
+        Value::Null => q.bind(UntypedNull),
         Value::Bool(b) => q.bind(*b),
         Value::Int(i) => q.bind(*i),
         Value::BigInt(i) => q.bind(*i),

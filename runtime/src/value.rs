@@ -270,6 +270,37 @@ impl<T: IntoValue> IntoValue for Vec<T> {
     }
 }
 
+macro_rules! from_for_value {
+    ($($t:ty),*) => {
+        $(impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                v.into_value()
+            }
+        })*
+    };
+}
+
+from_for_value!(
+    bool,
+    i32,
+    i64,
+    f64,
+    Decimal,
+    String,
+    &str,
+    Vec<u8>,
+    serde_json::Value,
+    DateTime<Utc>,
+    Option<bool>,
+    Option<i32>,
+    Option<i64>,
+    Option<f64>,
+    Option<Decimal>,
+    Option<String>,
+    Option<&str>,
+    Option<DateTime<Utc>>
+);
+
 fn mismatch(expected: &str, got: &Value) -> String {
     if got.is_null() {
         format!("expected {expected}, found NULL")

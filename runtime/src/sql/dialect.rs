@@ -41,6 +41,23 @@ impl Dialect {
         use std::fmt::Write;
         match self {
             Dialect::Postgres => {
+                // Text parameters for columns whose type is not text-like need a cast.
+                let native_cast = field.and_then(|f| match (f.kind, f.native_type) {
+                    (ScalarKind::String, Some("Uuid")) => Some("uuid"),
+                    (ScalarKind::String, Some("Inet")) => Some("inet"),
+                    (ScalarKind::String, Some("Xml")) => Some("xml"),
+                    (ScalarKind::String, Some("Bit")) => Some("bit"),
+                    (ScalarKind::String, Some("VarBit")) => Some("varbit"),
+                    _ => None,
+                });
+                if let Some(ty) = native_cast {
+                    let _ = write!(out, "CAST(${n} AS {ty}");
+                    if field.is_some_and(|f| f.list) {
+                        out.push_str("[]");
+                    }
+                    out.push(')');
+                    return;
+                }
                 let cast = field.and_then(|f| match f.kind {
                     ScalarKind::Enum => f.enum_db_name,
                     _ => None,

@@ -681,7 +681,15 @@ fn aggregate_sql(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, a: &Aggr
         Aggregate::Max(f) => ("MAX(", *f),
     };
     s.sql(func);
-    column(s, alias, m, field);
+    // MySQL averages integers as DECIMAL rounded to 4 places; average doubles instead.
+    let integer = matches!(m.fields[field].kind, ScalarKind::Int | ScalarKind::BigInt);
+    if matches!(a, Aggregate::Avg(_)) && integer && s.dialect() == Dialect::Mysql {
+        s.sql("CAST(");
+        column(s, alias, m, field);
+        s.sql(" AS DOUBLE)");
+    } else {
+        column(s, alias, m, field);
+    }
     s.sql(")");
 }
 

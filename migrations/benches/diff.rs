@@ -1,0 +1,2 @@
+//! Placeholder until the migrate-diff benchmark lands.
+fn main() {}

@@ -1,0 +1,619 @@
+//! A connection to one database of any dialect, for migrations.
+//!
+//! Owns: turning a Prisma-style URL (`file:./dev.db`, `postgresql://...?schema=x`,
+//! `mysql://...`) into a sqlx connection, running scripts and small queries whose results are
+//! read as text or integers, creating and dropping whole databases (shadow databases, tests).
+//! All SQL is built at runtime; values are always bound, identifiers always quoted.
+
+use crate::dialect::Dialect;
+use crate::error::{MigrateError, Result};
+use sqlx::{Connection as _, Row as _};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A value read from a row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    /// `NULL`.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// Text (and anything decoded as text).
+    Text(String),
+}
+
+impl Cell {
+    pub(crate) fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn string(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Null => String::new(),
+        }
+    }
+
+    pub(crate) fn int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(i) => Some(*i),
+            Cell::Text(s) => s.trim().parse().ok(),
+            Cell::Null => None,
+        }
+    }
+
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self, Cell::Null)
+    }
+}
+
+/// A value bound to a `?` placeholder.
+#[derive(Debug, Clone)]
+pub(crate) enum Param {
+    /// Text.
+    Text(String),
+    /// An integer.
+    Int(i64),
+}
+
+/// An open connection.
+pub struct Connection {
+    inner: Inner,
+    url: String,
+}
+
+enum Inner {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+    Mysql(sqlx::MySqlConnection),
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("dialect", &self.dialect())
+            .field("url", &redact(&self.url))
+            .finish()
+    }
+}
+
+/// The URL with its password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.find('@') else {
+        return url.to_string();
+    };
+    let creds = &rest[..at];
+    match creds.find(':') {
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &creds[..colon],
+            &rest[at..]
+        ),
+        None => url.to_string(),
+    }
+}
+
+/// The file a SQLite URL points at (`file:./dev.db`, `sqlite:dev.db`, `sqlite://dev.db`),
+/// relative paths resolved against `base`.
+pub fn sqlite_path(url: &str, base: &Path) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("file:")
+        .or_else(|| url.strip_prefix("sqlite://"))
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = rest.split('?').next().unwrap_or(rest);
+    let path = PathBuf::from(rest);
+    Some(if path.is_absolute() {
+        path
+    } else {
+        base.join(path)
+    })
+}
+
+/// Splits `scheme://authority/database?query` into (before the database, database, query).
+fn split_database(url: &str) -> Option<(&str, &str, Option<&str>)> {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://")? + 3;
+    let path_start = base[scheme_end..].find('/').map(|i| scheme_end + i)?;
+    Some((&base[..path_start], &base[path_start + 1..], query))
+}
+
+/// The database name of a server URL.
+pub fn database_name(url: &str) -> Option<String> {
+    split_database(url)
+        .map(|(_, db, _)| db.to_string())
+        .filter(|d| !d.is_empty())
+}
+
+/// The same server URL pointing at another database.
+pub fn with_database(url: &str, database: &str) -> String {
+    match split_database(url) {
+        Some((base, _, query)) => match query {
+            Some(q) => format!("{base}/{database}?{q}"),
+            None => format!("{base}/{database}"),
+        },
+        None => {
+            let (base, query) = match url.split_once('?') {
+                Some((b, q)) => (b, Some(q)),
+                None => (url, None),
+            };
+            match query {
+                Some(q) => format!("{base}/{database}?{q}"),
+                None => format!("{base}/{database}"),
+            }
+        }
+    }
+}
+
+/// Removes the query parameters Prisma understands but the drivers do not; returns the
+/// PostgreSQL `schema` parameter separately.
+fn strip_prisma_params(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut schema = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| {
+            let key = kv.split('=').next().unwrap_or("");
+            match key {
+                "schema" => {
+                    schema = kv.split_once('=').map(|(_, v)| v.to_string());
+                    false
+                }
+                "connection_limit" | "pool_timeout" | "connect_timeout" | "socket_timeout"
+                | "pgbouncer" | "statement_cache_size" | "sslaccept" => false,
+                _ => true,
+            }
+        })
+        .collect();
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (url, schema)
+}
+
+impl Connection {
+    /// Connects to `url`. Relative SQLite paths are resolved against `base` (the schema's
+    /// folder, as Prisma does); a missing SQLite file is created.
+    pub async fn connect(url: &str, base: &Path) -> Result<Connection> {
+        let dialect = Dialect::from_url(url).ok_or_else(|| MigrateError::InvalidUrl {
+            url: redact(url),
+            reason: "it must start with `file:`, `postgresql://` or `mysql://`".to_string(),
+        })?;
+        let connect_err = |source| MigrateError::Connect {
+            url: redact(url),
+            source,
+        };
+        let inner = match dialect {
+            Dialect::Sqlite => {
+                let path = sqlite_path(url, base).ok_or_else(|| MigrateError::InvalidUrl {
+                    url: url.to_string(),
+                    reason: "expected `file:PATH`".to_string(),
+                })?;
+                if let Some(parent) = path.parent() {
+                    if !parent.as_os_str().is_empty() && !parent.exists() {
+                        std::fs::create_dir_all(parent).map_err(MigrateError::io(parent))?;
+                    }
+                }
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true)
+                    .busy_timeout(Duration::from_secs(30))
+                    .foreign_keys(true);
+                Inner::Sqlite(
+                    sqlx::SqliteConnection::connect_with(&options)
+                        .await
+                        .map_err(connect_err)?,
+                )
+            }
+            Dialect::Postgres => {
+                let (clean, schema) = strip_prisma_params(url);
+                let mut options =
+                    sqlx::postgres::PgConnectOptions::from_str(&clean).map_err(|e| {
+                        MigrateError::InvalidUrl {
+                            url: redact(url),
+                            reason: e.to_string(),
+                        }
+                    })?;
+                options = options.options([("client_min_messages", "warning")]);
+                if let Some(schema) = &schema {
+                    options = options.options([("search_path", schema.as_str())]);
+                }
+                let mut conn = sqlx::PgConnection::connect_with(&options)
+                    .await
+                    .map_err(connect_err)?;
+                if let Some(schema) = &schema {
+                    let sql = format!(
+                        "CREATE SCHEMA IF NOT EXISTS {}",
+                        Dialect::Postgres.quote(schema)
+                    );
+                    sqlx::raw_sql(&sql)
+                        .execute(&mut conn)
+                        .await
+                        .map_err(MigrateError::db("Could not create the schema"))?;
+                }
+                Inner::Postgres(conn)
+            }
+            Dialect::Mysql => {
+                let (clean, _) = strip_prisma_params(url);
+                let options = sqlx::mysql::MySqlConnectOptions::from_str(&clean).map_err(|e| {
+                    MigrateError::InvalidUrl {
+                        url: redact(url),
+                        reason: e.to_string(),
+                    }
+                })?;
+                Inner::Mysql(
+                    sqlx::MySqlConnection::connect_with(&options)
+                        .await
+                        .map_err(connect_err)?,
+                )
+            }
+        };
+        Ok(Connection {
+            inner,
+            url: url.to_string(),
+        })
+    }
+
+    /// The dialect.
+    pub fn dialect(&self) -> Dialect {
+        match self.inner {
+            Inner::Sqlite(_) => Dialect::Sqlite,
+            Inner::Postgres(_) => Dialect::Postgres,
+            Inner::Mysql(_) => Dialect::Mysql,
+        }
+    }
+
+    /// The URL this connection was opened with.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Runs a script of one or more statements (no bind parameters).
+    pub async fn execute_script(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        match &mut self.inner {
+            Inner::Sqlite(c) => sqlx::raw_sql(sql).execute(c).await.map(|_| ()),
+            Inner::Postgres(c) => sqlx::raw_sql(sql).execute(c).await.map(|_| ()),
+            Inner::Mysql(c) => {
+                // MySQL runs a script statement by statement so that an error names the
+                // statement; DDL commits implicitly anyway.
+                for stmt in split_statements(sql) {
+                    sqlx::raw_sql(&stmt).execute(&mut *c).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs one statement with `?` placeholders; returns the affected row count.
+    pub(crate) async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, sqlx::Error> {
+        match &mut self.inner {
+            Inner::Sqlite(c) => {
+                let mut q = sqlx::query(sql);
+                for p in params {
+                    q = match p {
+                        Param::Text(s) => q.bind(s.clone()),
+                        Param::Int(i) => q.bind(*i),
+                    };
+                }
+                q.execute(c).await.map(|r| r.rows_affected())
+            }
+            Inner::Postgres(c) => {
+                let sql = numbered_placeholders(sql);
+                let mut q = sqlx::query(&sql);
+                for p in params {
+                    q = match p {
+                        Param::Text(s) => q.bind(s.clone()),
+                        Param::Int(i) => q.bind(*i),
+                    };
+                }
+                q.execute(c).await.map(|r| r.rows_affected())
+            }
+            Inner::Mysql(c) => {
+                let mut q = sqlx::query(sql);
+                for p in params {
+                    q = match p {
+                        Param::Text(s) => q.bind(s.clone()),
+                        Param::Int(i) => q.bind(*i),
+                    };
+                }
+                q.execute(c).await.map(|r| r.rows_affected())
+            }
+        }
+    }
+
+    /// Runs a query with `?` placeholders; every cell is read as an integer, text or `NULL`.
+    pub(crate) async fn query(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<Vec<Vec<Cell>>, sqlx::Error> {
+        match &mut self.inner {
+            Inner::Sqlite(c) => {
+                let mut q = sqlx::query(sql);
+                for p in params {
+                    q = match p {
+                        Param::Text(s) => q.bind(s.clone()),
+                        Param::Int(i) => q.bind(*i),
+                    };
+                }
+                let rows = q.fetch_all(c).await?;
+                Ok(rows.iter().map(sqlite_cells).collect())
+            }
+            Inner::Postgres(c) => {
+                let sql = numbered_placeholders(sql);
+                let mut q = sqlx::query(&sql);
+                for p in params {
+                    q = match p {
+                        Param::Text(s) => q.bind(s.clone()),
+                        Param::Int(i) => q.bind(*i),
+                    };
+                }
+                let rows = q.fetch_all(c).await?;
+                Ok(rows.iter().map(pg_cells).collect())
+            }
+            Inner::Mysql(c) => {
+                let mut q = sqlx::query(sql);
+                for p in params {
+                    q = match p {
+                        Param::Text(s) => q.bind(s.clone()),
+                        Param::Int(i) => q.bind(*i),
+                    };
+                }
+                let rows = q.fetch_all(c).await?;
+                Ok(rows.iter().map(mysql_cells).collect())
+            }
+        }
+    }
+
+    /// Closes the connection.
+    pub async fn close(self) {
+        let _ = match self.inner {
+            Inner::Sqlite(c) => c.close().await,
+            Inner::Postgres(c) => c.close().await,
+            Inner::Mysql(c) => c.close().await,
+        };
+    }
+}
+
+fn sqlite_cells(row: &sqlx::sqlite::SqliteRow) -> Vec<Cell> {
+    (0..row.len())
+        .map(|i| {
+            if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                return v.map_or(Cell::Null, Cell::Int);
+            }
+            if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                return v.map_or(Cell::Null, Cell::Text);
+            }
+            if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+                return v.map_or(Cell::Null, |f| Cell::Text(f.to_string()));
+            }
+            match row.try_get::<Option<Vec<u8>>, _>(i) {
+                Ok(Some(b)) => Cell::Text(String::from_utf8_lossy(&b).into_owned()),
+                _ => Cell::Null,
+            }
+        })
+        .collect()
+}
+
+fn pg_cells(row: &sqlx::postgres::PgRow) -> Vec<Cell> {
+    (0..row.len())
+        .map(|i| {
+            if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                return v.map_or(Cell::Null, Cell::Text);
+            }
+            if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                return v.map_or(Cell::Null, Cell::Int);
+            }
+            if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+                return v.map_or(Cell::Null, |x| Cell::Int(i64::from(x)));
+            }
+            if let Ok(v) = row.try_get::<Option<i16>, _>(i) {
+                return v.map_or(Cell::Null, |x| Cell::Int(i64::from(x)));
+            }
+            if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+                return v.map_or(Cell::Null, |b| Cell::Int(i64::from(b)));
+            }
+            Cell::Null
+        })
+        .collect()
+}
+
+fn mysql_cells(row: &sqlx::mysql::MySqlRow) -> Vec<Cell> {
+    (0..row.len())
+        .map(|i| {
+            if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                return v.map_or(Cell::Null, Cell::Int);
+            }
+            if let Ok(v) = row.try_get::<Option<u64>, _>(i) {
+                return v.map_or(Cell::Null, |x| Cell::Int(x as i64));
+            }
+            if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                return v.map_or(Cell::Null, Cell::Text);
+            }
+            match row.try_get::<Option<Vec<u8>>, _>(i) {
+                Ok(Some(b)) => Cell::Text(String::from_utf8_lossy(&b).into_owned()),
+                _ => Cell::Null,
+            }
+        })
+        .collect()
+}
+
+/// `?` placeholders as PostgreSQL's `$1, $2, ...` (Quarry's own SQL only: no `?` in literals).
+fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Splits a script into statements at `;` outside quotes and comments.
+pub(crate) fn split_statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = sql.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                cur.push(c);
+                if c == '\\' && q != '"' {
+                    if let Some(n) = chars.next() {
+                        cur.push(n);
+                    }
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '\'' | '"' | '`' => {
+                    quote = Some(c);
+                    cur.push(c);
+                }
+                '-' if chars.peek() == Some(&'-') => {
+                    for n in chars.by_ref() {
+                        if n == '\n' {
+                            break;
+                        }
+                    }
+                    cur.push('\n');
+                }
+                '/' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    let mut prev = ' ';
+                    for n in chars.by_ref() {
+                        if prev == '*' && n == '/' {
+                            break;
+                        }
+                        prev = n;
+                    }
+                }
+                ';' => {
+                    if !cur.trim().is_empty() {
+                        out.push(cur.trim().to_string());
+                    }
+                    cur.clear();
+                }
+                _ => cur.push(c),
+            },
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// Creates a database named `name` on the server `url` points at (PostgreSQL, MySQL).
+pub async fn create_database(url: &str, name: &str) -> Result<()> {
+    let dialect = Dialect::from_url(url).unwrap_or(Dialect::Postgres);
+    let mut conn = connect_admin(url).await?;
+    let sql = format!("CREATE DATABASE {}", dialect.quote(name));
+    conn.execute_script(&sql)
+        .await
+        .map_err(MigrateError::db(format!("Could not create the database `{name}`")))?;
+    conn.close().await;
+    Ok(())
+}
+
+/// Drops the database named `name` on the server `url` points at, if it exists.
+pub async fn drop_database(url: &str, name: &str) -> Result<()> {
+    let dialect = Dialect::from_url(url).unwrap_or(Dialect::Postgres);
+    let mut conn = connect_admin(url).await?;
+    let sql = match dialect {
+        Dialect::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", dialect.quote(name)),
+        _ => format!("DROP DATABASE IF EXISTS {}", dialect.quote(name)),
+    };
+    conn.execute_script(&sql)
+        .await
+        .map_err(MigrateError::db(format!("Could not drop the database `{name}`")))?;
+    conn.close().await;
+    Ok(())
+}
+
+/// A connection to the server's maintenance database (`postgres`), or to the server without a
+/// database (MySQL), for creating and dropping databases.
+async fn connect_admin(url: &str) -> Result<Connection> {
+    let dialect = Dialect::from_url(url).unwrap_or(Dialect::Postgres);
+    let admin = match dialect {
+        Dialect::Postgres => with_database(url, "postgres"),
+        _ => match split_database(url) {
+            Some((base, _, Some(q))) => format!("{base}/?{q}"),
+            Some((base, _, None)) => base.to_string(),
+            None => url.to_string(),
+        },
+    };
+    match Connection::connect(&admin, Path::new(".")).await {
+        Ok(c) => Ok(c),
+        // Some servers do not let the user into `postgres`: use the URL's own database.
+        Err(_) => Connection::connect(url, Path::new(".")).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_rewrites_urls() {
+        assert_eq!(
+            redact("postgresql://u:secret@h:5432/db"),
+            "postgresql://u:***@h:5432/db"
+        );
+        assert_eq!(redact("file:./dev.db"), "file:./dev.db");
+        assert_eq!(
+            sqlite_path("file:./dev.db", Path::new("/app/prisma")),
+            Some(PathBuf::from("/app/prisma/./dev.db"))
+        );
+        assert_eq!(
+            sqlite_path("file:/tmp/x.db", Path::new("/app")),
+            Some(PathBuf::from("/tmp/x.db"))
+        );
+        assert_eq!(
+            with_database("mysql://root@h:3306/test?ssl-mode=disabled", "shadow"),
+            "mysql://root@h:3306/shadow?ssl-mode=disabled"
+        );
+        assert_eq!(database_name("postgresql://u@h/db?schema=x").as_deref(), Some("db"));
+        assert_eq!(
+            strip_prisma_params("postgresql://u@h/db?schema=app&connection_limit=5"),
+            ("postgresql://u@h/db".to_string(), Some("app".to_string()))
+        );
+    }
+
+    #[test]
+    fn splits_scripts_into_statements() {
+        let s = split_statements(
+            "-- CreateTable\nCREATE TABLE `a` (`x` VARCHAR(191) DEFAULT 'a;b');\n\n/* c; */ DROP TABLE `b`;\n",
+        );
+        assert_eq!(
+            s,
+            vec![
+                "CREATE TABLE `a` (`x` VARCHAR(191) DEFAULT 'a;b')".to_string(),
+                "DROP TABLE `b`".to_string()
+            ]
+        );
+        assert_eq!(numbered_placeholders("a = ? AND b = ?"), "a = $1 AND b = $2");
+    }
+}

@@ -128,6 +128,26 @@ pub(crate) fn format(schema: Option<&Path>, check: bool) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+pub(crate) fn generate(schema: Option<&Path>) -> CliResult {
+    let loaded = load(schema)?;
+    let result = quarry_schema::validate(&loaded.sources);
+    if result.diagnostics.has_errors() {
+        print_diagnostics(&result.diagnostics, &loaded.sources);
+        eprintln!("The client was not generated because the schema is invalid.");
+        return Ok(ExitCode::from(1));
+    }
+    print_diagnostics(&result.diagnostics, &loaded.sources);
+    let out_path = quarry_codegen::output_path(&loaded)?;
+    let code = quarry_codegen::generate_loaded(&loaded)?;
+    quarry_codegen::write_if_changed(&out_path, &code)?;
+    out(&format!(
+        "Generated the Quarry client ({} lines) into {}\n",
+        code.lines().count(),
+        out_path.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Writes to stdout; a closed pipe (`quarry ... | head`) ends output quietly instead of
 /// panicking as `println!` would.
 pub(crate) fn out(text: &str) {

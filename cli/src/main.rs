@@ -45,6 +45,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate the typed Rust client into the generator block's `output`.
+    ///
+    /// `output` is relative to the schema file, e.g. `output = "../src/db.rs"`.
+    Generate {
+        #[command(flatten)]
+        schema: SchemaArg,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -65,6 +72,7 @@ fn main() -> ExitCode {
             commands::validate(schema.schema.as_deref(), format)
         }
         Command::Format { schema, check } => commands::format(schema.schema.as_deref(), check),
+        Command::Generate { schema } => commands::generate(schema.schema.as_deref()),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "quarry", &mut script);

@@ -207,8 +207,8 @@ impl<'s> Generator<'s> {
         };
         match f.arity {
             Arity::Required => base,
-            Arity::Optional => quote!(::core::option::Option<#base>),
-            Arity::List => quote!(::std::vec::Vec<#base>),
+            Arity::Optional => quote!(Option<#base>),
+            Arity::List => quote!(Vec<#base>),
         }
     }
 
@@ -259,11 +259,11 @@ impl<'s> Generator<'s> {
             }
 
             impl quarry::FromValue for #name {
-                fn from_value(v: quarry::Value) -> ::core::result::Result<Self, ::std::string::String> {
-                    let s = ::std::string::String::from_value(v)?;
+                fn from_value(v: quarry::Value) -> Result<Self, String> {
+                    let s = String::from_value(v)?;
                     match s.as_str() {
                         #(#db => Ok(#name::#idents),)*
-                        other => Err(::std::format!("`{}` is not a value of enum {}", other, #enum_name)),
+                        other => Err(format!("`{}` is not a value of enum {}", other, #enum_name)),
                     }
                 }
             }
@@ -311,6 +311,7 @@ impl<'s> Generator<'s> {
                 let model_name = &m.name;
                 let field_name = &f.name;
                 fields.push(quote! { #fdoc pub #fname: #ty });
+                let col = Literal::usize_unsuffixed(col);
                 inits.push(quote! { #fname: quarry::value::decode(record.take(#col), #model_name, #field_name)? });
             } else if let Some(pos) = info.relations.iter().position(|r| *r == fid) {
                 let p = self.slot_param(m, fid);
@@ -551,7 +552,7 @@ impl<'s> Generator<'s> {
 
                 /// Arguments for a nested read, e.g. inside `include(...with(...))`.
                 pub fn find() -> quarry::Find<super::#model, super::#model> {
-                    ::core::default::Default::default()
+                    Default::default()
                 }
 
                 /// The number of records (aggregate).
@@ -604,8 +605,8 @@ impl<'s> Generator<'s> {
             })
             .collect();
         let filled = match f.arity {
-            Arity::List => quote!(::std::vec::Vec<T>),
-            Arity::Optional => quote!(::core::option::Option<T>),
+            Arity::List => quote!(Vec<T>),
+            Arity::Optional => quote!(Option<T>),
             Arity::Required => quote!(T),
         };
         let output_args = info.relations.iter().map(|x| {
@@ -673,7 +674,7 @@ impl<'s> Generator<'s> {
             let args = fields.iter().map(|f| {
                 let n = self.names.field(&f.name);
                 let ty = self.rust_type(f);
-                quote!(#n: impl ::core::convert::Into<#ty>)
+                quote!(#n: impl Into<#ty>)
             });
             let pairs = criterion.iter().zip(&fields).map(|(fid, f)| {
                 let n = self.names.field(&f.name);
@@ -692,7 +693,7 @@ impl<'s> Generator<'s> {
             out.push(quote! {
                 #[doc = #doc]
                 pub fn #fn_name(#(#args),*) -> quarry::UniqueWhere<super::#model> {
-                    quarry::UniqueWhere::new(::std::vec![#(#pairs),*])
+                    quarry::UniqueWhere::new(vec![#(#pairs),*])
                 }
             });
         }
@@ -758,15 +759,15 @@ fn docs(lines: &[String]) -> TokenStream {
 
 fn scalar_type(s: ScalarType) -> TokenStream {
     match s {
-        ScalarType::String => quote!(::std::string::String),
+        ScalarType::String => quote!(String),
         ScalarType::Int => quote!(i32),
         ScalarType::BigInt => quote!(i64),
         ScalarType::Float => quote!(f64),
-        ScalarType::Decimal => quote!(quarry::deps::rust_decimal::Decimal),
+        ScalarType::Decimal => quote!(quarry::Decimal),
         ScalarType::Boolean => quote!(bool),
-        ScalarType::DateTime => quote!(quarry::deps::chrono::DateTime<quarry::deps::chrono::Utc>),
-        ScalarType::Json => quote!(quarry::deps::serde_json::Value),
-        ScalarType::Bytes => quote!(::std::vec::Vec<u8>),
+        ScalarType::DateTime => quote!(quarry::DateTime),
+        ScalarType::Json => quote!(quarry::Json),
+        ScalarType::Bytes => quote!(Vec<u8>),
     }
 }
 

@@ -25,6 +25,12 @@ pub use error::{DatabaseError, DatabaseErrorKind, Error, Result};
 pub use query::RelationLoadStrategy;
 pub use value::{FromValue, IntoValue, Value};
 
+/// `DateTime` fields: always UTC.
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+/// `Json` fields.
+pub type Json = serde_json::Value;
+pub use rust_decimal::Decimal;
+
 /// Re-exports generated code relies on, so that apps need no direct dependency on them.
 pub mod deps {
     pub use chrono;

@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::load::{self, Record, RelationData};
 use crate::meta::ModelMeta;
 use crate::query::{
-    self, Aggregate, AggregateArgs, Direction, FindArgs, Nulls, Quantifier, ScalarOp,
+    self, Aggregate, AggregateArgs, Direction, FindArgs, Nulls, Quantifier, RelationLoadStrategy,
+    ScalarOp,
 };
 use crate::value::{FromValue, IntoValue, Value};
 use std::marker::PhantomData;
@@ -692,6 +693,7 @@ impl<M: Model, R> Find<M, R> {
 pub struct FindMany<'c, M, R> {
     client: &'c Client,
     args: FindArgs,
+    strategy: Option<RelationLoadStrategy>,
     _p: PhantomData<fn() -> (M, R)>,
 }
 
@@ -704,8 +706,16 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
         FindMany {
             client: self.client,
             args: self.args,
+            strategy: self.strategy,
             _p: PhantomData,
         }
+    }
+
+    /// How includes are loaded: one statement per level (`Query`) or one statement in all
+    /// (`Join`). Defaults to the client's setting.
+    pub fn relation_load_strategy(mut self, strategy: RelationLoadStrategy) -> Self {
+        self.strategy = Some(strategy);
+        self
     }
 
     /// Reads only these fields; the result is a tuple of their values.
@@ -720,7 +730,10 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
 
     /// Runs the query.
     pub async fn exec(self) -> Result<Vec<R>> {
-        let records = load::find_many(self.client, M::META, &self.args).await?;
+        let strategy = self
+            .strategy
+            .unwrap_or_else(|| self.client.relation_load_strategy());
+        let records = load::find_many(self.client, M::META, &self.args, strategy).await?;
         records.into_iter().map(R::from_record).collect()
     }
 
@@ -792,7 +805,13 @@ pub struct SelectMany<'c, M, S> {
 impl<M: Model, S: Selection<M>> SelectMany<'_, M, S> {
     /// Runs the query.
     pub async fn exec(self) -> Result<Vec<S::Output>> {
-        let records = load::find_many(self.client, M::META, &self.args).await?;
+        let records = load::find_many(
+            self.client,
+            M::META,
+            &self.args,
+            RelationLoadStrategy::Query,
+        )
+        .await?;
         records
             .into_iter()
             .map(|r| S::decode(r.values, M::META.name))
@@ -1110,6 +1129,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
         FindMany {
             client: self.client,
             args: FindArgs::default(),
+            strategy: None,
             _p: PhantomData,
         }
     }

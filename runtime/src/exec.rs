@@ -394,7 +394,7 @@ fn decode_postgres(
                 .map_err(err)?
                 .0,
         )),
-        "FLOAT4" => Value::Float(f64::from(row.try_get::<f32, _>(i).map_err(err)?)),
+        "FLOAT4" => Value::Float(widen_f32(row.try_get::<f32, _>(i).map_err(err)?)),
         "FLOAT8" => Value::Float(row.try_get(i).map_err(err)?),
         "NUMERIC" => Value::Decimal(row.try_get(i).map_err(err)?),
         "MONEY" => Value::Decimal(Decimal::new(
@@ -472,15 +472,104 @@ fn decode_postgres(
                 .map(Value::String)
                 .collect(),
         ),
-        // Text types, enums (labels travel as text), UUID, INET and others readable as text.
         "UUID" => Value::String(
             row.try_get::<sqlx::types::Uuid, _>(i)
                 .map(|u| u.to_string())
                 .map_err(err)?,
         ),
+        // Types whose binary wire format is not their text: decoded to the text PostgreSQL
+        // (and Prisma) show.
+        "INET" | "CIDR" | "BIT" | "VARBIT" | "TIMETZ" => {
+            let bytes = raw.as_bytes().map_err(|e| e.to_string())?;
+            if raw.format() == sqlx::postgres::PgValueFormat::Text {
+                Value::String(String::from_utf8_lossy(bytes).into_owned())
+            } else {
+                match ty.as_str() {
+                    "INET" | "CIDR" => Value::String(pg_inet_text(bytes)?),
+                    "TIMETZ" => Value::DateTime(pg_timetz(bytes)?),
+                    _ => Value::String(pg_bits_text(bytes)?),
+                }
+            }
+        }
+        // Text types, enums (labels travel as text), XML and others whose binary form is text.
         _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
     };
     coerce(v, spec)
+}
+
+/// A `REAL` as the decimal PostgreSQL and MySQL print for it (and Prisma returns): `0.19`, not
+/// the nearest double to the nearest float, `0.1899999976158142`.
+fn widen_f32(f: f32) -> f64 {
+    if f.is_finite() {
+        f.to_string().parse().unwrap_or(f64::from(f))
+    } else {
+        f64::from(f)
+    }
+}
+
+/// `inet` / `cidr` in binary: family, netmask bits, is-cidr flag, address length, address.
+/// Printed as PostgreSQL prints it: the mask only when it is not the full address (always for
+/// `cidr`).
+fn pg_inet_text(b: &[u8]) -> std::result::Result<String, String> {
+    let bad = || format!("malformed inet value ({} bytes)", b.len());
+    let (&family, &bits, &is_cidr, &len) = match b {
+        [f, m, c, n, ..] => (f, m, c, n),
+        _ => return Err(bad()),
+    };
+    let addr = b.get(4..4 + usize::from(len)).ok_or_else(bad)?;
+    let (text, full) = match (family, addr.len()) {
+        (2, 4) => (
+            std::net::Ipv4Addr::new(addr[0], addr[1], addr[2], addr[3]).to_string(),
+            32,
+        ),
+        (3, 16) => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(addr);
+            (std::net::Ipv6Addr::from(a).to_string(), 128)
+        }
+        _ => return Err(bad()),
+    };
+    Ok(if is_cidr != 0 || bits != full {
+        format!("{text}/{bits}")
+    } else {
+        text
+    })
+}
+
+/// `bit(n)` / `varbit` in binary: the bit count, then the bits, most significant first.
+fn pg_bits_text(b: &[u8]) -> std::result::Result<String, String> {
+    let n = b
+        .get(..4)
+        .map(|x| i32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+        .ok_or("malformed bit string")?;
+    let n = usize::try_from(n).map_err(|_| "malformed bit string")?;
+    let data = &b[4..];
+    if data.len() * 8 < n {
+        return Err("malformed bit string".into());
+    }
+    Ok((0..n)
+        .map(|k| {
+            if data[k / 8] & (0x80 >> (k % 8)) != 0 {
+                '1'
+            } else {
+                '0'
+            }
+        })
+        .collect())
+}
+
+/// `timetz` in binary: microseconds since midnight and the zone's offset in seconds west of
+/// UTC. Read as that instant on 1970-01-01 in UTC, as `time` is.
+fn pg_timetz(b: &[u8]) -> std::result::Result<DateTime<Utc>, String> {
+    if b.len() != 12 {
+        return Err("malformed timetz value".into());
+    }
+    let mut micros = [0u8; 8];
+    micros.copy_from_slice(&b[..8]);
+    let micros = i64::from_be_bytes(micros);
+    let west = i64::from(i32::from_be_bytes([b[8], b[9], b[10], b[11]]));
+    DateTime::from_timestamp_micros(micros + west * 1_000_000)
+        .ok_or_else(|| "timetz out of range".to_string())
 }
 
 fn decode_mysql(
@@ -502,7 +591,7 @@ fn decode_mysql(
             let u = row.try_get_unchecked::<u64, _>(i).map_err(err)?;
             Value::BigInt(i64::try_from(u).map_err(|_| format!("{u} does not fit in BigInt"))?)
         }
-        "FLOAT" => Value::Float(f64::from(row.try_get::<f32, _>(i).map_err(err)?)),
+        "FLOAT" => Value::Float(widen_f32(row.try_get::<f32, _>(i).map_err(err)?)),
         "DOUBLE" => Value::Float(row.try_get(i).map_err(err)?),
         "DECIMAL" => Value::Decimal(row.try_get(i).map_err(err)?),
         "DATETIME" => Value::DateTime(
@@ -622,8 +711,36 @@ fn json_to_value(j: serde_json::Value) -> Value {
             None => Value::Float(n.as_f64().unwrap_or_default()),
         },
         serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(items) => {
+            Value::List(items.into_iter().map(json_to_value).collect())
+        }
         other => Value::Json(other),
     }
+}
+
+/// A column value that travelled inside a JSON aggregate (join strategy): bytes come as hex,
+/// decimals and JSON as text, the rest as JSON scalars.
+pub(crate) fn decode_json_column(
+    j: serde_json::Value,
+    field: &'static FieldMeta,
+) -> std::result::Result<Value, String> {
+    if field.kind == ScalarKind::Bytes && !field.list {
+        if let serde_json::Value::String(hex) = &j {
+            return decode_hex(hex).map(Value::Bytes);
+        }
+    }
+    coerce(json_to_value(j), ColumnSpec::Field(field))
+}
+
+fn decode_hex(hex: &str) -> std::result::Result<Vec<u8>, String> {
+    let hex = hex.strip_prefix("\\x").unwrap_or(hex);
+    if hex.len() % 2 != 0 {
+        return Err(format!("`{hex}` is not hexadecimal"));
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// Text DateTimes as SQLite's CURRENT_TIMESTAMP and other tools write them.

@@ -9,7 +9,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::exec::ColumnSpec;
 use crate::meta::{Link, ModelMeta, ScalarKind};
-use crate::query::{AggregateArgs, FindArgs, Include};
+use crate::query::{AggregateArgs, FindArgs, Include, RelationLoadStrategy};
 use crate::sql::{self, ChildQuery};
 use crate::value::{GroupKey, Value};
 use std::collections::HashMap;
@@ -88,16 +88,20 @@ fn to_record(m: &'static ModelMeta, args: &FindArgs, mut values: Vec<Value>) -> 
     }
 }
 
-/// `find_many`: rows matching `args`, with their includes.
+/// `find_many`: rows matching `args`, with their includes, loaded with `strategy`.
 pub async fn find_many(
     client: &Client,
     m: &'static ModelMeta,
     args: &FindArgs,
+    strategy: RelationLoadStrategy,
 ) -> Result<Vec<Record>> {
     if !args.includes.is_empty() && args.columns.is_some() {
         return Err(Error::InvalidQuery(
             "`select` and `include` cannot be combined on the same level".into(),
         ));
+    }
+    if strategy == RelationLoadStrategy::Join && !args.includes.is_empty() {
+        return find_many_joined(client, m, args).await;
     }
     let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
         sql::select_statement(s, m, args)
@@ -118,6 +122,150 @@ pub async fn find_many(
         load_include(client, m, &mut records, include).await?;
     }
     Ok(records)
+}
+
+/// The join strategy: one statement; each include arrives as a JSON array per row.
+async fn find_many_joined(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &FindArgs,
+) -> Result<Vec<Record>> {
+    let stmt = sql::compile(client.cache(), client.dialect(), "join", |s| {
+        sql::join_select_statement(s, m, args)
+    });
+    let mut cols = columns(m, args);
+    cols.extend(
+        args.includes
+            .iter()
+            .map(|_| ColumnSpec::Kind(ScalarKind::Json)),
+    );
+    client.count_statement();
+    let rows = client.pool().fetch(&stmt, &cols, m.name).await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        let includes = row.split_off(row.len() - args.includes.len());
+        let mut record = to_record(m, args, row);
+        for (inc, value) in args.includes.iter().zip(includes) {
+            let json = match value {
+                Value::Json(j) => j,
+                Value::Null => serde_json::Value::Null,
+                other => {
+                    return Err(decode_error(
+                        m.name,
+                        format!("expected JSON, found {}", other.kind_name()),
+                    ))
+                }
+            };
+            record.relations[inc.relation] = relation_from_json(m, inc, json)?;
+        }
+        records.push(record);
+    }
+    if args.take.is_some_and(|t| t < 0) {
+        records.reverse();
+    }
+    if !args.distinct.is_empty() {
+        records = distinct_then_page(records, args);
+    }
+    Ok(records)
+}
+
+fn decode_error(model: &'static str, message: String) -> Error {
+    Error::Decode {
+        model,
+        field: "(include)",
+        message,
+    }
+}
+
+/// Nested JSON arrives as text on databases that do not track JSON-ness through subqueries.
+fn unwrap_json_text(j: serde_json::Value) -> serde_json::Value {
+    match j {
+        serde_json::Value::String(s) => {
+            serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))
+        }
+        other => other,
+    }
+}
+
+fn relation_from_json(
+    parent: &'static ModelMeta,
+    inc: &Include,
+    json: serde_json::Value,
+) -> Result<RelationData> {
+    let rel = parent.relation(inc.relation);
+    let json = unwrap_json_text(json);
+    if rel.many {
+        let serde_json::Value::Array(items) = json else {
+            return Ok(RelationData::Many(Vec::new()));
+        };
+        let mut elements: Vec<(f64, Record)> = items
+            .into_iter()
+            .map(|e| element_record(rel.related, &inc.args, e))
+            .collect::<Result<_>>()?;
+        // Stable: ties (MySQL sends no ordinal) keep the database's order.
+        elements.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        Ok(RelationData::Many(
+            elements.into_iter().map(|(_, r)| r).collect(),
+        ))
+    } else {
+        match json {
+            serde_json::Value::Null => Ok(RelationData::One(None)),
+            e => Ok(RelationData::One(Some(Box::new(
+                element_record(rel.related, &inc.args, e)?.1,
+            )))),
+        }
+    }
+}
+
+/// `[ordinal, columns..., counts..., includes...]` into a record.
+fn element_record(
+    m: &'static ModelMeta,
+    args: &FindArgs,
+    e: serde_json::Value,
+) -> Result<(f64, Record)> {
+    let serde_json::Value::Array(items) = unwrap_json_text(e) else {
+        return Err(decode_error(
+            m.name,
+            "a related row is not a JSON array".into(),
+        ));
+    };
+    let mut it = items.into_iter();
+    let ordinal = it.next().and_then(|o| o.as_f64()).unwrap_or(0.0);
+    let all: Vec<usize>;
+    let cols = match &args.columns {
+        Some(c) => c.as_slice(),
+        None => {
+            all = (0..m.fields.len()).collect();
+            &all
+        }
+    };
+    let mut values = Vec::with_capacity(cols.len());
+    for &c in cols {
+        let field = &m.fields[c];
+        let v = crate::exec::decode_json_column(it.next().unwrap_or_default(), field).map_err(
+            |message| Error::Decode {
+                model: m.name,
+                field: field.name,
+                message,
+            },
+        )?;
+        values.push(v);
+    }
+    let counts = args
+        .counts
+        .iter()
+        .map(|_| it.next().and_then(|c| c.as_i64()).unwrap_or(0))
+        .collect();
+    let mut record = Record {
+        values,
+        relations: vec![RelationData::NotLoaded; m.relations.len()],
+        counts,
+    };
+    for inc in &args.includes {
+        let j = it.next().unwrap_or_default();
+        record.relations[inc.relation] = relation_from_json(m, inc, j)?;
+    }
+    Ok((ordinal, record))
 }
 
 /// Prisma's `distinct`: first record of each combination, then skip/take.

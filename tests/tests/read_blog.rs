@@ -764,3 +764,100 @@ on_every_backend!(shapes_are_cached, |f, backend| {
     assert_eq!(stmt_a.sql, stmt_b.sql);
     assert_ne!(stmt_a.binds, stmt_b.binds);
 });
+
+on_every_backend!(
+    join_strategy_returns_what_query_strategy_returns,
+    |f, backend| {
+        use quarry::RelationLoadStrategy::{Join, Query};
+        let c = &f.client;
+        for strategy in [Query, Join] {
+            let before = c.raw().statements_executed();
+            let users = c
+                .user()
+                .find_many()
+                .order_by(user::id().asc())
+                .include(
+                    user::posts().with(
+                        post::find()
+                            .order_by(post::view_count().desc())
+                            .take(5)
+                            .include(
+                                post::comments()
+                                    .with(comment::find().filter(comment::body().not("Agreed"))),
+                            )
+                            .include(post::tags().with(tag::find().order_by(tag::name().asc())))
+                            .include(post::author()),
+                    ),
+                )
+                .include(user::profile())
+                .relation_load_strategy(strategy)
+                .exec()
+                .await
+                .unwrap_or_else(|e| panic!("{backend:?} {strategy:?}: {e}"));
+            let statements = c.raw().statements_executed() - before;
+            if strategy == Join {
+                assert_eq!(
+                    statements, 1,
+                    "{backend:?}: the join strategy runs one statement"
+                );
+            }
+            assert_eq!(users.len(), 3);
+            let alice = &users[0];
+            assert_eq!(
+                alice.posts.iter().map(|p| p.id).collect::<Vec<_>>(),
+                [1, 2],
+                "{backend:?} {strategy:?}"
+            );
+            assert_eq!(
+                alice.posts[0]
+                    .comments
+                    .iter()
+                    .map(|c| c.body.as_str())
+                    .collect::<Vec<_>>(),
+                ["Nice"]
+            );
+            assert_eq!(
+                alice.posts[0]
+                    .tags
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>(),
+                ["db", "rust"]
+            );
+            assert_eq!(alice.posts[0].author.email, "alice@example.com");
+            assert_eq!(
+                alice.posts[0].created_at.timestamp_millis(),
+                1_700_000_001_123,
+                "{backend:?} {strategy:?}"
+            );
+            assert_eq!(alice.profile.as_ref().map(|p| p.user_id), Some(1));
+            assert!(users[1].profile.is_none());
+            assert!(users[2].posts.is_empty());
+        }
+        // Both strategies produce equal values, field for field.
+        let query = c
+            .post()
+            .find_many()
+            .order_by(post::id().asc())
+            .include(post::author())
+            .include(post::tags());
+        let a = query.relation_load_strategy(Query).exec().await.unwrap();
+        let b = c
+            .post()
+            .find_many()
+            .order_by(post::id().asc())
+            .include(post::author())
+            .include(post::tags())
+            .relation_load_strategy(Join)
+            .exec()
+            .await
+            .unwrap();
+        let sort_tags = |mut posts: Vec<db::Post<db::User, quarry::NotLoaded, Vec<db::Tag>>>| {
+            for p in &mut posts {
+                p.tags.sort_by_key(|t| t.id);
+            }
+            posts
+        };
+        assert_eq!(sort_tags(a), sort_tags(b), "{backend:?}");
+    }
+);

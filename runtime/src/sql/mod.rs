@@ -8,10 +8,12 @@
 
 mod cache;
 mod dialect;
+mod join;
 mod read;
 
 pub use cache::StatementCache;
 pub use dialect::Dialect;
+pub(crate) use join::join_select_statement;
 pub(crate) use read::{
     aggregate_kind, aggregate_statement, child_statement, count_statement, select_statement,
     ChildQuery,

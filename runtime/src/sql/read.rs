@@ -14,7 +14,7 @@ const ROW_NUMBER: &str = "__quarry_rn";
 /// Column alias of the parent key appended to rows loaded through a join table.
 const PARENT_KEY: &str = "__quarry_parent";
 
-fn table(s: &mut dyn Sink, m: &'static ModelMeta) {
+pub(super) fn table(s: &mut dyn Sink, m: &'static ModelMeta) {
     if let Some(schema) = m.schema {
         s.ident(schema);
         s.sql(".");
@@ -38,7 +38,7 @@ fn comma_separated<T>(s: &mut dyn Sink, items: &[T], mut each: impl FnMut(&mut d
 }
 
 /// The columns a query reads, in order: the selected fields, then one count per `_count`.
-fn select_list(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, args: &FindArgs) {
+pub(super) fn select_list(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, args: &FindArgs) {
     let all: Vec<usize>;
     let cols = match &args.columns {
         Some(c) => c.as_slice(),
@@ -62,7 +62,7 @@ fn relation_count(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, c: &Rel
 }
 
 /// `related AS t{n} WHERE <linked to parent alias> [AND filter]`, for correlated subqueries.
-fn related_from_where(
+pub(super) fn related_from_where(
     s: &mut dyn Sink,
     m: &'static ModelMeta,
     alias: usize,
@@ -457,6 +457,11 @@ fn cursor_sql(
     s.sql(")");
 }
 
+/// Ordering keys separated by commas (no `ORDER BY`).
+pub(super) fn order_list(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, order: &[OrderBy]) {
+    comma_separated(s, order, |s, o| order_sql(s, m, alias, o, false));
+}
+
 fn order_clause(
     s: &mut dyn Sink,
     m: &'static ModelMeta,
@@ -489,13 +494,23 @@ fn limit_offset(s: &mut dyn Sink, take: Option<i64>, skip: Option<u64>) {
 /// With `distinct`, paging happens after de-duplication, in memory, as in Prisma.
 pub(crate) fn select_statement(s: &mut dyn Sink, m: &'static ModelMeta, args: &FindArgs) {
     let alias = 0;
-    let backwards = args.take.is_some_and(|t| t < 0);
     s.sql("SELECT ");
     select_list(s, m, alias, args);
     s.sql(" FROM ");
     table(s, m);
     s.sql(" AS ");
     s.alias(alias);
+    where_order_limit(s, m, alias, args);
+}
+
+/// `WHERE ... ORDER BY ... LIMIT ... OFFSET ...` of a top-level read.
+pub(super) fn where_order_limit(
+    s: &mut dyn Sink,
+    m: &'static ModelMeta,
+    alias: usize,
+    args: &FindArgs,
+) {
+    let backwards = args.take.is_some_and(|t| t < 0);
     where_clause(s, m, alias, args, None);
     order_clause(s, m, alias, &effective_order(m, args), backwards);
     if args.distinct.is_empty() {

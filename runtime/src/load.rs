@@ -369,21 +369,28 @@ async fn load_include(
     for (k, r) in children {
         by_parent.entry(k).or_default().push(r);
     }
-    for p in parents.iter_mut() {
-        let found = key_of(&p.values, &local).and_then(|k| {
-            if rel.many {
-                by_parent.get(&k).cloned()
+    // Several parents may share a key (to-one relations): hand the last of them the records
+    // and clone only for the others.
+    let parent_keys: Vec<Option<Vec<GroupKey>>> =
+        parents.iter().map(|p| key_of(&p.values, &local)).collect();
+    let mut uses: HashMap<&Vec<GroupKey>, usize> = HashMap::new();
+    for k in parent_keys.iter().flatten() {
+        *uses.entry(k).or_default() += 1;
+    }
+    for (p, key) in parents.iter_mut().zip(&parent_keys) {
+        let found = key.as_ref().and_then(|k| {
+            let remaining = uses.get_mut(k)?;
+            *remaining -= 1;
+            if *remaining == 0 {
+                by_parent.remove(k)
             } else {
-                by_parent
-                    .get_mut(&k)
-                    .and_then(|v| v.first().cloned())
-                    .map(|r| vec![r])
+                by_parent.get(k).cloned()
             }
         });
         p.relations[include.relation] = if rel.many {
             RelationData::Many(found.unwrap_or_default())
         } else {
-            RelationData::One(found.and_then(|mut v| v.pop()).map(Box::new))
+            RelationData::One(found.and_then(|v| v.into_iter().next()).map(Box::new))
         };
     }
     Ok(())

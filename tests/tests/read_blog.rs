@@ -87,7 +87,7 @@ async fn fixture(backend: Backend) -> Option<Fixture> {
             &raw,
             backend,
             r#"INSERT INTO "comments" ("id", "body", "post_id", "author_id", "created_at") VALUES (?, ?, ?, ?, ?)"#,
-            vec![Value::Int(id), body.into(), Value::Int(post_id), Value::Int(author), at(t0 + i64::from(id))],
+            vec![Value::String(format!("c{id}")), body.into(), Value::Int(post_id), Value::Int(author), at(t0 + i64::from(id))],
         )
         .await;
     }

@@ -1224,3 +1224,102 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
         FindOrThrow(self.find_unique(key))
     }
 }
+
+/// List relations whose records to count (`_count`), e.g. `(user::posts(), user::comments())`.
+/// A relation given `.with(find)` counts only the records matching `find`'s filter.
+pub trait RelationCounts<M> {
+    /// One `i64` per relation.
+    type Output;
+    /// The counts to compute.
+    fn into_counts(self) -> Vec<query::RelationCount>;
+    /// The tuple from the computed counts.
+    fn from_counts(counts: Vec<i64>) -> Self::Output;
+}
+
+macro_rules! count_tuples {
+    ($($name:ident $t:ident),+) => {
+        impl<M, $($name: ManyRelationField<Parent = M>, $t),+> RelationCounts<M> for ($(Relation<$name, $t>,)+) {
+            type Output = ($(count_tuples!(@i64 $name),)+);
+            #[allow(non_snake_case)]
+            fn into_counts(self) -> Vec<query::RelationCount> {
+                let ($($name,)+) = self;
+                vec![$(query::RelationCount { relation: $name::INDEX, filter: $name.args.filter },)+]
+            }
+            fn from_counts(counts: Vec<i64>) -> Self::Output {
+                let mut it = counts.into_iter();
+                ($(count_tuples!(@next it $name),)+)
+            }
+        }
+    };
+    (@i64 $name:ident) => { i64 };
+    (@next $it:ident $name:ident) => { $it.next().unwrap_or(0) };
+}
+
+count_tuples!(A TA);
+count_tuples!(A TA, B TB);
+count_tuples!(A TA, B TB, C TC);
+count_tuples!(A TA, B TB, C TC, D TD);
+count_tuples!(A TA, B TB, C TC, D TD, E TE);
+count_tuples!(A TA, B TB, C TC, D TD, E TE, F TF);
+
+/// Counts travel as a tuple beside the record.
+pub trait CountValues: Sized {
+    /// Builds the tuple.
+    fn from_counts(counts: Vec<i64>) -> Self;
+}
+
+macro_rules! count_values {
+    ($($n:ident),+) => {
+        impl CountValues for ($($n,)+) {
+            fn from_counts(counts: Vec<i64>) -> Self {
+                let mut it = counts.into_iter();
+                ($({ let _: Option<$n> = None; it.next().unwrap_or(0) },)+)
+            }
+        }
+    };
+}
+
+count_values!(i64);
+count_values!(i64, i64);
+count_values!(i64, i64, i64);
+count_values!(i64, i64, i64, i64);
+count_values!(i64, i64, i64, i64, i64);
+count_values!(i64, i64, i64, i64, i64, i64);
+
+impl<R: FromRecord, C: CountValues> FromRecord for (R, C) {
+    fn from_record(mut record: Record) -> Result<Self> {
+        let counts = std::mem::take(&mut record.counts);
+        Ok((R::from_record(record)?, C::from_counts(counts)))
+    }
+}
+
+impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
+    /// Also counts related records; each result becomes `(record, (count, ...))`.
+    /// Call it after `include`.
+    pub fn count_relations<C: RelationCounts<M>>(
+        mut self,
+        counts: C,
+    ) -> FindMany<'c, M, (R, C::Output)>
+    where
+        C::Output: CountValues,
+    {
+        self.args.counts = counts.into_counts();
+        FindMany {
+            client: self.client,
+            args: self.args,
+            strategy: self.strategy,
+            _p: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, R> Find<M, R> {
+    /// Also counts related records of each loaded record (see [`FindMany::count_relations`]).
+    pub fn count_relations<C: RelationCounts<M>>(mut self, counts: C) -> Find<M, (R, C::Output)> {
+        self.args.counts = counts.into_counts();
+        Find {
+            args: self.args,
+            _p: PhantomData,
+        }
+    }
+}

@@ -861,3 +861,46 @@ on_every_backend!(
         assert_eq!(sort_tags(a), sort_tags(b), "{backend:?}");
     }
 );
+
+on_every_backend!(relation_counts, |f, backend| {
+    use quarry::RelationLoadStrategy::{Join, Query};
+    let c = &f.client;
+    let users = c
+        .user()
+        .find_many()
+        .order_by(user::id().asc())
+        .count_relations((
+            user::posts(),
+            user::comments(),
+            user::posts().with(post::find().filter(post::published().equals(true))),
+        ))
+        .exec()
+        .await
+        .unwrap();
+    let counts: Vec<(i32, (i64, i64, i64))> = users.iter().map(|(u, n)| (u.id, *n)).collect();
+    assert_eq!(
+        counts,
+        [(1, (2, 1, 1)), (2, (1, 1, 1)), (3, (0, 1, 0))],
+        "{backend:?}"
+    );
+    // Nested: each included post with its comment count, with both strategies.
+    for strategy in [Query, Join] {
+        let users = c
+            .user()
+            .find_many()
+            .filter(user::id().equals(1))
+            .include(
+                user::posts().with(
+                    post::find()
+                        .order_by(post::id().asc())
+                        .count_relations((post::comments(),)),
+                ),
+            )
+            .relation_load_strategy(strategy)
+            .exec()
+            .await
+            .unwrap();
+        let per_post: Vec<(i32, i64)> = users[0].posts.iter().map(|(p, (n,))| (p.id, *n)).collect();
+        assert_eq!(per_post, [(1, 2), (2, 0)], "{backend:?} {strategy:?}");
+    }
+});

@@ -9,6 +9,9 @@ use crate::query::{
 };
 use crate::value::Value;
 
+/// A piece of SQL written on demand (e.g. the parent-key condition of related rows).
+type SqlFragment<'a> = dyn Fn(&mut dyn Sink) + 'a;
+
 /// Column alias of the row number used for per-parent paging of related rows.
 const ROW_NUMBER: &str = "__quarry_rn";
 /// Column alias of the parent key appended to rows loaded through a join table.
@@ -352,7 +355,7 @@ fn where_clause(
     m: &'static ModelMeta,
     alias: usize,
     args: &FindArgs,
-    extra: Option<&dyn Fn(&mut dyn Sink)>,
+    extra: Option<&SqlFragment<'_>>,
 ) {
     let order = effective_order(m, args);
     let has_cursor = args.cursor.is_some();

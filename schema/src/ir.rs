@@ -533,7 +533,7 @@ pub enum IndexKind {
 }
 
 /// Index access method (`type:` on Postgres).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IndexAlgorithm {
     /// The default.
     BTree,
@@ -547,6 +547,20 @@ pub enum IndexAlgorithm {
     SpGist,
     /// `Brin`
     Brin,
+}
+
+impl IndexAlgorithm {
+    /// The name as written in `type:`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndexAlgorithm::BTree => "BTree",
+            IndexAlgorithm::Hash => "Hash",
+            IndexAlgorithm::Gist => "Gist",
+            IndexAlgorithm::Gin => "Gin",
+            IndexAlgorithm::SpGist => "SpGist",
+            IndexAlgorithm::Brin => "Brin",
+        }
+    }
 }
 
 /// Sort order of an index column.
@@ -568,7 +582,178 @@ pub struct IndexField {
     /// `length:` (MySQL prefix length).
     pub length: Option<u32>,
     /// `ops:` operator class (Postgres).
-    pub ops: Option<String>,
+    pub ops: Option<OperatorClass>,
+}
+
+/// The `ops:` of an index field: a PostgreSQL operator class.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OperatorClass {
+    /// A class the schema language knows by name, e.g. `ops: JsonbPathOps`.
+    Known(KnownOperatorClass),
+    /// `ops: raw("...")`: passed to the database as written, not checked.
+    Raw(String),
+}
+
+impl OperatorClass {
+    /// The SQL name, as written after the column in `CREATE INDEX`.
+    pub fn sql_name(&self) -> &str {
+        match self {
+            OperatorClass::Known(k) => k.sql_name(),
+            OperatorClass::Raw(s) => s,
+        }
+    }
+}
+
+macro_rules! operator_classes {
+    ($($(#[$doc:meta])* $variant:ident => $sql:literal,)*) => {
+        /// The operator classes the schema language knows by name (GiST, GIN, SP-GiST and BRIN).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum KnownOperatorClass {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl KnownOperatorClass {
+            /// Every known class.
+            pub const ALL: &'static [KnownOperatorClass] = &[$(KnownOperatorClass::$variant,)*];
+
+            /// The name as written in a schema (`JsonbPathOps`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(KnownOperatorClass::$variant => stringify!($variant),)*
+                }
+            }
+
+            /// The PostgreSQL name (`jsonb_path_ops`).
+            pub fn sql_name(self) -> &'static str {
+                match self {
+                    $(KnownOperatorClass::$variant => $sql,)*
+                }
+            }
+
+            /// Parses a class name as written in a schema.
+            pub fn parse(s: &str) -> Option<KnownOperatorClass> {
+                match s {
+                    $(stringify!($variant) => Some(KnownOperatorClass::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+operator_classes! {
+    /// GiST or SP-GiST, `inet`.
+    InetOps => "inet_ops",
+    /// GIN, `jsonb`.
+    JsonbOps => "jsonb_ops",
+    /// GIN, `jsonb` (containment and path operators only).
+    JsonbPathOps => "jsonb_path_ops",
+    /// GIN, any array.
+    ArrayOps => "array_ops",
+    /// SP-GiST, `text`, `varchar` and `char`.
+    TextOps => "text_ops",
+    /// BRIN, `bit`.
+    BitMinMaxOps => "bit_minmax_ops",
+    /// BRIN, `varbit`.
+    VarBitMinMaxOps => "varbit_minmax_ops",
+    /// BRIN, `char`.
+    BpcharBloomOps => "bpchar_bloom_ops",
+    /// BRIN, `char`.
+    BpcharMinMaxOps => "bpchar_minmax_ops",
+    /// BRIN, `bytea`.
+    ByteaBloomOps => "bytea_bloom_ops",
+    /// BRIN, `bytea`.
+    ByteaMinMaxOps => "bytea_minmax_ops",
+    /// BRIN, `date`.
+    DateBloomOps => "date_bloom_ops",
+    /// BRIN, `date`.
+    DateMinMaxOps => "date_minmax_ops",
+    /// BRIN, `date`.
+    DateMinMaxMultiOps => "date_minmax_multi_ops",
+    /// BRIN, `real`.
+    Float4BloomOps => "float4_bloom_ops",
+    /// BRIN, `real`.
+    Float4MinMaxOps => "float4_minmax_ops",
+    /// BRIN, `real`.
+    Float4MinMaxMultiOps => "float4_minmax_multi_ops",
+    /// BRIN, `double precision`.
+    Float8BloomOps => "float8_bloom_ops",
+    /// BRIN, `double precision`.
+    Float8MinMaxOps => "float8_minmax_ops",
+    /// BRIN, `double precision`.
+    Float8MinMaxMultiOps => "float8_minmax_multi_ops",
+    /// BRIN, `inet`.
+    InetInclusionOps => "inet_inclusion_ops",
+    /// BRIN, `inet`.
+    InetBloomOps => "inet_bloom_ops",
+    /// BRIN, `inet`.
+    InetMinMaxOps => "inet_minmax_ops",
+    /// BRIN, `inet`.
+    InetMinMaxMultiOps => "inet_minmax_multi_ops",
+    /// BRIN, `smallint`.
+    Int2BloomOps => "int2_bloom_ops",
+    /// BRIN, `smallint`.
+    Int2MinMaxOps => "int2_minmax_ops",
+    /// BRIN, `smallint`.
+    Int2MinMaxMultiOps => "int2_minmax_multi_ops",
+    /// BRIN, `integer`.
+    Int4BloomOps => "int4_bloom_ops",
+    /// BRIN, `integer`.
+    Int4MinMaxOps => "int4_minmax_ops",
+    /// BRIN, `integer`.
+    Int4MinMaxMultiOps => "int4_minmax_multi_ops",
+    /// BRIN, `bigint`.
+    Int8BloomOps => "int8_bloom_ops",
+    /// BRIN, `bigint`.
+    Int8MinMaxOps => "int8_minmax_ops",
+    /// BRIN, `bigint`.
+    Int8MinMaxMultiOps => "int8_minmax_multi_ops",
+    /// BRIN, `numeric`.
+    NumericBloomOps => "numeric_bloom_ops",
+    /// BRIN, `numeric`.
+    NumericMinMaxOps => "numeric_minmax_ops",
+    /// BRIN, `numeric`.
+    NumericMinMaxMultiOps => "numeric_minmax_multi_ops",
+    /// BRIN, `oid`.
+    OidBloomOps => "oid_bloom_ops",
+    /// BRIN, `oid`.
+    OidMinMaxOps => "oid_minmax_ops",
+    /// BRIN, `oid`.
+    OidMinMaxMultiOps => "oid_minmax_multi_ops",
+    /// BRIN, `text` and `varchar`.
+    TextBloomOps => "text_bloom_ops",
+    /// BRIN, `text` and `varchar`.
+    TextMinMaxOps => "text_minmax_ops",
+    /// BRIN, `timestamp`.
+    TimestampBloomOps => "timestamp_bloom_ops",
+    /// BRIN, `timestamp`.
+    TimestampMinMaxOps => "timestamp_minmax_ops",
+    /// BRIN, `timestamp`.
+    TimestampMinMaxMultiOps => "timestamp_minmax_multi_ops",
+    /// BRIN, `timestamptz`.
+    TimestampTzBloomOps => "timestamptz_bloom_ops",
+    /// BRIN, `timestamptz`.
+    TimestampTzMinMaxOps => "timestamptz_minmax_ops",
+    /// BRIN, `timestamptz`.
+    TimestampTzMinMaxMultiOps => "timestamptz_minmax_multi_ops",
+    /// BRIN, `time`.
+    TimeBloomOps => "time_bloom_ops",
+    /// BRIN, `time`.
+    TimeMinMaxOps => "time_minmax_ops",
+    /// BRIN, `time`.
+    TimeMinMaxMultiOps => "time_minmax_multi_ops",
+    /// BRIN, `timetz`.
+    TimeTzBloomOps => "timetz_bloom_ops",
+    /// BRIN, `timetz`.
+    TimeTzMinMaxOps => "timetz_minmax_ops",
+    /// BRIN, `timetz`.
+    TimeTzMinMaxMultiOps => "timetz_minmax_multi_ops",
+    /// BRIN, `uuid`.
+    UuidBloomOps => "uuid_bloom_ops",
+    /// BRIN, `uuid`.
+    UuidMinMaxOps => "uuid_minmax_ops",
+    /// BRIN, `uuid`.
+    UuidMinMaxMultiOps => "uuid_minmax_multi_ops",
 }
 
 /// An index or unique constraint.

@@ -78,27 +78,53 @@ impl<'a> Args<'a> {
             .position(|a| a.name.as_ref().is_some_and(|n| n.name == name))
     }
 
-    /// Reports every argument nobody asked for.
+    /// Reports every argument nobody asked for, repeated names and surplus unnamed arguments.
     pub(crate) fn finish(&self, diags: &mut Diagnostics) {
-        for (i, a) in self.args.iter().enumerate() {
-            if self.used[i] {
-                continue;
-            }
-            match &a.name {
-                Some(n) => diags.error(format!("Argument not known: \"{}\".", n.name), a.span),
-                None => diags.error("No such argument.", self.span),
-            }
-        }
         let mut seen: Vec<&str> = Vec::new();
-        for a in self.args {
-            if let Some(n) = &a.name {
-                if seen.contains(&n.name.as_str()) {
-                    diags.error(
-                        format!("The argument `{}` is defined more than once.", n.name),
-                        a.span,
-                    );
-                }
-                seen.push(&n.name);
+        for (i, a) in self.args.iter().enumerate() {
+            let Some(n) = &a.name else { continue };
+            if seen.contains(&n.name.as_str()) {
+                diags.error(
+                    format!("Argument \"{}\" is already specified.", n.name),
+                    a.span,
+                );
+            } else if !self.used[i] {
+                diags.error(format!("Argument not known: \"{}\".", n.name), a.span);
+            }
+            seen.push(&n.name);
+        }
+        let unnamed: Vec<&Argument> = self.args.iter().filter(|a| a.name.is_none()).collect();
+        let unused_unnamed = self
+            .args
+            .iter()
+            .enumerate()
+            .any(|(i, a)| a.name.is_none() && !self.used[i]);
+        if unused_unnamed && unnamed.len() > 1 {
+            let values: Vec<String> = unnamed
+                .iter()
+                .filter_map(|a| a.value.as_ref())
+                .map(|v| self.text(v))
+                .collect();
+            self.error(
+                diags,
+                format!(
+                    "You provided multiple unnamed arguments. This is not possible. Did you forget the brackets? Did you mean `[{}]`?",
+                    values.join(", ")
+                ),
+            );
+        } else if unused_unnamed {
+            diags.error("No such argument.", self.span);
+        }
+    }
+
+    fn text(&self, e: &Expr) -> String {
+        match e {
+            Expr::String(s, _) => format!("{s:?}"),
+            Expr::Number(n, _) | Expr::Constant(n, _) => n.clone(),
+            Expr::Function(name, _, _) => format!("{}(...)", name.name),
+            Expr::Array(items, _) => {
+                let inner: Vec<String> = items.iter().map(|i| self.text(i)).collect();
+                format!("[{}]", inner.join(", "))
             }
         }
     }

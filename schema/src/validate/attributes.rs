@@ -3,7 +3,7 @@
 //! @@schema`), then the per-model rules that need all of them (ids, index names).
 
 use super::args::{self, Args};
-use super::{defaults, native, Cx};
+use super::{defaults, native, opclasses, Cx};
 use crate::ast::{self, Expr, ModelKind, TypeName};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{self, Arity, FieldType, IndexKind, Provider, ScalarType};
@@ -18,6 +18,8 @@ pub(crate) struct RelationAttr {
     pub(crate) on_delete: Option<(ir::ReferentialAction, Span)>,
     pub(crate) on_update: Option<(ir::ReferentialAction, Span)>,
     pub(crate) map: Option<String>,
+    /// The span of the `map:` argument, for constraint-name diagnostics.
+    pub(crate) map_span: Option<Span>,
     pub(crate) span: Option<Span>,
 }
 
@@ -82,13 +84,7 @@ pub(crate) fn build_model(
     };
     let _ = id;
     let mut relation_attrs = Vec::new();
-    let mut field_pk: Vec<(
-        ir::FieldId,
-        Option<ir::SortOrder>,
-        Option<u32>,
-        Span,
-        Option<String>,
-    )> = Vec::new();
+    let mut field_pk: Vec<PendingPk> = Vec::new();
     let mut shard_keys = 0;
 
     for f in m.fields() {
@@ -102,12 +98,12 @@ pub(crate) fn build_model(
             );
             continue;
         }
-        if f.name.name.starts_with(|c: char| c.is_ascii_digit()) {
-            cx.error(
-                "Error validating: The name of a field must not start with a number.",
-                f.name.span,
-            );
-        }
+        let item = if m.kind == ModelKind::View {
+            "field"
+        } else {
+            "Field"
+        };
+        super::check_identifier(cx, &f.name, item);
         let Some(ft) = &f.field_type else { continue };
         let Some(field_type) = resolve_type(cx, ft) else {
             continue;
@@ -120,6 +116,15 @@ pub(crate) fn build_model(
         let is_relation = matches!(field_type, FieldType::Relation(_));
         if arity == Arity::List && !is_relation {
             if let Some(p) = cx.provider() {
+                if !p.supports_scalar_lists() && field_type == FieldType::Scalar(ScalarType::Json) {
+                    cx.error(
+                        format!(
+                            "Error validating field `{0}` in {what} `{1}`: Field `{0}` in {what} `{1}` can't be of type Json[]. The current connector does not support the Json List type.",
+                            f.name.name, m.name.name
+                        ),
+                        f.span,
+                    );
+                }
                 if !p.supports_scalar_lists() {
                     cx.error(
                         format!(
@@ -159,7 +164,7 @@ pub(crate) fn build_model(
                     clustered_arg(cx, &mut args);
                     args.finish(cx.diags);
                     if field.is_relation() {
-                        args_error(cx, a, "@", "The field is a relation field and cannot be marked with `id`. Only scalar fields can be declared as id.");
+                        args_error(cx, a, "@", &format!("The field `{}` is a relation field and cannot be marked with `@id`. Only scalar fields can be declared as id.", field.name));
                     } else if field.arity != Arity::Required {
                         args_error(cx, a, "@", "Fields that are marked as id must be required.");
                     }
@@ -172,7 +177,7 @@ pub(crate) fn build_model(
                     let clustered = clustered_arg(cx, &mut args);
                     args.finish(cx.diags);
                     if field.is_relation() {
-                        args_error(cx, a, "@", "The field is a relation field and cannot be marked with `unique`. Only scalar fields can be made unique.");
+                        args_error(cx, a, "@", &format!("The field `{}` is a relation field and cannot be marked with `unique`. Only scalar fields can be made unique.", field.name));
                         continue;
                     }
                     model.indexes.push(ir::Index {
@@ -247,6 +252,7 @@ pub(crate) fn build_model(
                 }
                 "shardKey" => {
                     Args::new(a, "@").finish(cx.diags);
+                    shard_key_supported(cx, a, "@shardKey");
                     shard_keys += 1;
                 }
                 _ => {
@@ -258,6 +264,8 @@ pub(crate) fn build_model(
         }
         model.fields.push(field);
     }
+
+    check_column_names(cx, m, &model);
 
     if shard_keys > 1 {
         cx.error(
@@ -275,6 +283,53 @@ pub(crate) fn build_model(
     (model, relation_attrs)
 }
 
+/// Two scalar fields must not share a column. Fields without `@map` claim their names first;
+/// a mapped field whose column is taken is the one reported, as in the reference.
+fn check_column_names(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
+    let what = m.kind.keyword();
+    let is_mapped = |f: &ir::Field| {
+        m.fields()
+            .find(|x| x.name.name == f.name)
+            .is_some_and(|x| x.attributes.iter().any(|a| a.name.name == "map"))
+    };
+    let scalars: Vec<&ir::Field> = model.fields.iter().filter(|f| !f.is_relation()).collect();
+    let mut taken: std::collections::HashSet<&str> = scalars
+        .iter()
+        .filter(|f| !is_mapped(f))
+        .map(|f| f.db_name.as_str())
+        .collect();
+    for f in scalars.iter().filter(|f| is_mapped(f)) {
+        if !taken.insert(&f.db_name) {
+            cx.error(
+                format!(
+                    "Field \"{}\" is already defined on {what} \"{}\".",
+                    f.name, m.name.name
+                ),
+                f.span,
+            );
+        }
+    }
+}
+
+/// Shard keys are a preview feature, and only MySQL (PlanetScale/Vitess) has them.
+fn shard_key_supported(cx: &mut Cx<'_>, a: &ast::Attribute, attribute: &str) {
+    if !cx.config.has_feature("shardKeys") {
+        cx.error(
+            format!("Error parsing attribute \"{attribute}\": Defining shard keys requires enabling the `shardKeys` preview feature"),
+            a.span,
+        );
+    }
+    if let Some(p) = cx.provider().filter(|p| *p != Provider::Mysql) {
+        cx.error(
+            format!(
+                "Error parsing attribute \"{attribute}\": Shard keys are not currently supported for provider {}",
+                p.as_str()
+            ),
+            a.span,
+        );
+    }
+}
+
 fn args_error(cx: &mut Cx<'_>, a: &ast::Attribute, prefix: &str, message: &str) {
     cx.error(
         format!(
@@ -285,7 +340,7 @@ fn args_error(cx: &mut Cx<'_>, a: &ast::Attribute, prefix: &str, message: &str) 
     );
 }
 
-fn resolve_type(cx: &mut Cx<'_>, ft: &ast::FieldType) -> Option<FieldType> {
+pub(crate) fn resolve_type(cx: &mut Cx<'_>, ft: &ast::FieldType) -> Option<FieldType> {
     let name = match &ft.name {
         TypeName::Unsupported(s, _) => return Some(FieldType::Unsupported(s.clone())),
         TypeName::Named(n) => n,
@@ -368,13 +423,14 @@ pub(crate) fn map_argument(cx: &mut Cx<'_>, a: &ast::Attribute, prefix: &str) ->
     let s = s.map(str::to_string);
     args.finish(cx.diags);
     if s.as_deref() == Some("") {
-        args_error(
-            cx,
-            a,
-            prefix,
-            "The `name` argument cannot be an empty string.",
+        // The reference accepts it; the database will not.
+        cx.diags.warning(
+            format!(
+                "The `name` argument of \"{prefix}{}\" is an empty string. Most databases reject empty names.",
+                a.name.name
+            ),
+            a.span,
         );
-        return None;
     }
     s
 }
@@ -392,7 +448,7 @@ pub(crate) fn schema_argument(cx: &mut Cx<'_>, a: &ast::Attribute) -> Option<Str
         .config
         .datasource
         .as_ref()
-        .is_some_and(|d| d.schemas.iter().any(|x| *x == s));
+        .is_some_and(|d| d.schemas.contains(&s));
     if !declared {
         cx.error(
             "This schema is not defined in the datasource. Read more on `@@schema` at https://pris.ly/d/multi-schema",
@@ -441,15 +497,6 @@ fn sort_and_length(cx: &mut Cx<'_>, args: &mut Args<'_>) -> (Option<ir::SortOrde
     let length = args
         .named("length")
         .and_then(|v| args::expect_u32(v, cx.sources, cx.diags));
-    if length.is_some() && cx.provider().is_some_and(|p| p != Provider::Mysql) {
-        cx.error(
-            format!(
-                "Error parsing attribute \"{}\": The length argument is not supported in an index definition with the current connector",
-                args.display
-            ),
-            args.span(),
-        );
-    }
     (sort, length)
 }
 
@@ -497,6 +544,7 @@ fn relation_attribute(cx: &mut Cx<'_>, a: &ast::Attribute) -> Option<RelationAtt
     r.on_update = args
         .named("onUpdate")
         .and_then(|v| referential_action(cx, v));
+    r.map_span = a.named("map").map(|m| m.span);
     r.map = map_arg(cx, &mut args, "map");
     args.finish(cx.diags);
     Some(r)
@@ -508,7 +556,7 @@ fn referential_action(cx: &mut Cx<'_>, v: &Expr) -> Option<(ir::ReferentialActio
         Some(a) => Some((a, v.span())),
         None => {
             cx.error(
-                format!("Invalid referential action: `{s}`. Allowed values: (`Cascade`, `Restrict`, `NoAction`, `SetNull`, `SetDefault`)"),
+                format!("Error parsing attribute \"@relation\": Invalid referential action: `{s}`. Allowed values: (`Cascade`, `Restrict`, `NoAction`, `SetNull`, `SetDefault`)"),
                 v.span(),
             );
             None
@@ -538,16 +586,15 @@ fn native_type(
         return None;
     };
     if Some(prefix) != cx.native_prefix() {
-        cx.push(
-            Diagnostic::error(format!("Attribute not known: \"@{full}\"."), a.span).with_help(
-                match cx.native_prefix() {
-                    Some(p) => format!(
-                        "native types are written with the datasource's name: `@{p}.{type_name}`"
-                    ),
-                    None => "native types need a datasource block".to_string(),
-                },
+        let d = match cx.native_prefix() {
+            Some(p) => Diagnostic::error(
+                format!("The prefix {prefix} is invalid. It must be equal to the name of an existing datasource e.g. {p}. Did you mean to use {p}.{type_name}?"),
+                a.span,
             ),
-        );
+            None => Diagnostic::error(format!("Attribute not known: \"@{full}\"."), a.span)
+                .with_help("native types need a datasource block"),
+        };
+        cx.push(d);
         return None;
     }
     let provider = cx.provider()?;
@@ -640,6 +687,28 @@ fn native_type(
             a.span,
         );
     }
+    if let Some(problem) = native::check_arguments(provider, type_name, &values, scalar) {
+        let db = match provider {
+            Provider::Postgres => "Postgres",
+            Provider::Mysql => "MySQL",
+            Provider::Sqlite => "SQLite",
+        };
+        let rendered = if values.is_empty() {
+            type_name.to_string()
+        } else {
+            let args: Vec<String> = values.iter().map(u32::to_string).collect();
+            format!("{type_name}({})", args.join(","))
+        };
+        let message = match problem {
+            native::ArgumentProblem::OutOfRange(why) => {
+                format!("Argument M is out of range for native type `{rendered}` of {db}: {why}")
+            }
+            native::ArgumentProblem::ScaleLargerThanPrecision => format!(
+                "The scale must not be larger than the precision for the {rendered} native type in {db}."
+            ),
+        };
+        cx.error(message, a.span);
+    }
     Some(ir::NativeType {
         name: type_name.to_string(),
         args: values,
@@ -694,6 +763,9 @@ fn block_attributes(
                 let map = map_arg(cx, &mut args, "map");
                 let clustered = clustered_arg(cx, &mut args);
                 args.finish(cx.diags);
+                if fields.as_ref().is_some_and(|f| f.is_empty()) {
+                    args_error(cx, a, "@@", "The list of fields in an `@@id()` attribute cannot be empty. Please specify at least one field.");
+                }
                 if let Some(fields) = fields {
                     compound_pk = Some(ir::PrimaryKey {
                         name: name_arg,
@@ -741,12 +813,20 @@ fn block_attributes(
                     );
                 }
                 if let Some(fields) = fields {
-                    if kind == IndexKind::Unique && fields.is_empty() {
+                    if kind != IndexKind::Normal && fields.iter().any(|f| f.ops.is_some()) {
                         args_error(
                             cx,
                             a,
                             "@@",
-                            "The list of fields in an index definition cannot be empty.",
+                            "Operator classes can only be defined to fields in an @@index attribute.",
+                        );
+                    }
+                    if fields.is_empty() {
+                        args_error(
+                            cx,
+                            a,
+                            "@@",
+                            "The list of fields in an index cannot be empty. Please specify at least one field.",
                         );
                     }
                     model.indexes.push(ir::Index {
@@ -763,6 +843,7 @@ fn block_attributes(
                 }
             }
             "shardKey" => {
+                shard_key_supported(cx, a, "@@shardKey");
                 let mut args = Args::new(a, "@@");
                 let fields = args.default_arg("fields").and_then(|v| {
                     let calls: Vec<&Expr> = args::as_list(v)
@@ -851,10 +932,7 @@ fn index_algorithm(cx: &mut Cx<'_>, args: &mut Args<'_>) -> Option<ir::IndexAlgo
     };
     let supported = match cx.provider() {
         Some(Provider::Postgres) | None => true,
-        Some(Provider::Mysql) => {
-            matches!(algo, ir::IndexAlgorithm::BTree | ir::IndexAlgorithm::Hash)
-        }
-        Some(Provider::Sqlite) => algo == ir::IndexAlgorithm::BTree,
+        Some(Provider::Mysql | Provider::Sqlite) => algo == ir::IndexAlgorithm::BTree,
     };
     if !supported {
         cx.error(
@@ -899,7 +977,7 @@ fn index_fields(
             .and_then(|v| args::expect_u32(v, cx.sources, cx.diags));
         let ops = fa
             .named("ops")
-            .map(|v| cx.sources.slice(v.span()).to_string());
+            .and_then(|v| opclasses::parse(cx, &args.display, v));
         fa.finish(cx.diags);
         match model.find_field(name) {
             Some((_, f)) if f.is_relation() => relation.push(name.to_string()),
@@ -913,11 +991,29 @@ fn index_fields(
         }
     }
     let model_name = &m.name.name;
+    let mut repeated: Vec<ir::FieldId> = Vec::new();
+    for (i, f) in out.iter().enumerate() {
+        if out[..i].iter().any(|o| o.field == f.field) && !repeated.contains(&f.field) {
+            repeated.push(f.field);
+        }
+    }
+    for id in &repeated {
+        cx.error(
+            format!(
+                "Error validating model \"{model_name}\": The unique index definition refers to the field {} multiple times.",
+                model.field(*id).name
+            ),
+            args.span(),
+        );
+    }
+    if !repeated.is_empty() {
+        return None;
+    }
     if !unknown.is_empty() {
         let message = match which {
             "id" => format!(
-                "The multi field id declaration refers to the unknown fields {}.",
-                unknown.join(", ")
+                "The multi field id declaration refers to the unknown {}.",
+                plural_fields(&unknown)
             ),
             "unique" => format!(
                 "The unique index definition refers to the unknown fields: {}.",
@@ -958,6 +1054,16 @@ fn index_fields(
         );
     }
     (unknown.is_empty() && relation.is_empty()).then_some(out)
+}
+
+/// "field `a`" or "fields `a`, `b`".
+fn plural_fields<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    if quoted.len() == 1 {
+        format!("field {}", quoted[0])
+    } else {
+        format!("fields {}", quoted.join(", "))
+    }
 }
 
 /// The `fields:` of a relation field's `@relation`, for "did you mean" hints.
@@ -1015,18 +1121,45 @@ fn check_model(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
     let provider = cx.provider();
     // A model needs something that identifies its records.
     if !model.is_view && !model.is_ignored {
-        let has_criteria = model.primary_key.is_some()
-            || model.unique_indexes().any(|idx| {
-                idx.fields.iter().all(|f| {
-                    let field = model.field(f.field);
-                    field.arity == Arity::Required
-                        && !matches!(field.field_type, FieldType::Unsupported(_))
+        let strict = |fields: &[ir::IndexField], required: bool| {
+            fields.iter().all(|f| {
+                let field = model.field(f.field);
+                (!required || field.arity == Arity::Required)
+                    && !matches!(field.field_type, FieldType::Unsupported(_))
+            })
+        };
+        let has_criteria = model
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| strict(&pk.fields, false))
+            || model.unique_indexes().any(|idx| strict(&idx.fields, true));
+        // An `@id` or `@@id` that failed to validate was already reported.
+        let has_id_attribute = block_attribute_span(m, "id").is_some()
+            || m.fields()
+                .any(|f| f.attributes.iter().any(|a| a.name.name == "id"));
+        let id_failed = has_id_attribute && model.primary_key.is_none();
+        if !(has_criteria || id_failed) {
+            let loose: Vec<String> = model
+                .primary_key
+                .iter()
+                .map(|pk| &pk.fields)
+                .chain(model.unique_indexes().map(|idx| &idx.fields))
+                .map(|fields| {
+                    let names: Vec<&str> = fields
+                        .iter()
+                        .map(|f| model.field(f.field).name.as_str())
+                        .collect();
+                    format!("- {}", names.join(", "))
                 })
-            });
-        if !has_criteria {
+                .collect();
+            let suffix = if loose.is_empty() {
+                String::new()
+            } else {
+                format!(" The following unique criterias were not considered as they contain fields that are not required:\n{}", loose.join("\n"))
+            };
             cx.push(
                 Diagnostic::error(
-                    format!("Error validating model \"{}\": Each model must have at least one unique criteria that has only required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with `@@id([])` or `@@unique([])` to the model.", m.name.name),
+                    format!("Error validating model \"{}\": Each model must have at least one unique criteria that has only required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with `@@id([])` or `@@unique([])` to the model.{suffix}", m.name.name),
                     m.name.span,
                 )
                 .with_help("add `id Int @id @default(autoincrement())`, or mark the model `@@ignore`"),
@@ -1044,8 +1177,8 @@ fn check_model(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
                 .collect();
             if !optional.is_empty() {
                 cx.error(
-                    format!("Error validating model \"{}\": The id definition refers to the optional fields {}. ID definitions must reference only required fields.", m.name.name, optional.join(", ")),
-                    m.name.span,
+                    format!("Error validating model \"{}\": The id definition refers to the optional {}. ID definitions must reference only required fields.", m.name.name, plural_fields(&optional)),
+                    block_attribute_span(m, "id").unwrap_or(m.name.span),
                 );
             }
         }
@@ -1056,10 +1189,219 @@ fn check_model(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
             );
         }
     }
+    if model.is_view {
+        check_view_keys(cx, m, model);
+    }
+    if let Some(provider) = provider {
+        check_index_arguments(cx, m, model, provider);
+    }
+    check_client_name_clashes(cx, m, model);
     if provider == Some(Provider::Mysql) {
         check_mysql_index_lengths(cx, m, model);
     }
+    if provider == Some(Provider::Postgres) {
+        for idx in &model.indexes {
+            let attribute = match (idx.kind, idx.from_field_attribute) {
+                (IndexKind::Unique, true) => "@unique",
+                (IndexKind::Unique, false) => "@@unique",
+                (IndexKind::Normal, _) => "@@index",
+                (IndexKind::Fulltext, _) => "@@fulltext",
+            };
+            opclasses::check_postgres_native_types(cx, model, idx, |f| {
+                field_or_model_span(m, model, f)
+            });
+            opclasses::check_postgres_index(cx, model, idx, attribute);
+        }
+    }
     check_autoincrement(cx, m, model);
+}
+
+/// The `@id` or `@@id` attribute that defines the primary key.
+fn primary_key_span(m: &ast::Model, model: &ir::Model, pk: &ir::PrimaryKey) -> Option<Span> {
+    if pk.is_compound_attribute {
+        return block_attribute_span(m, "id");
+    }
+    let field = &model.field(pk.fields.first()?.field).name;
+    m.fields()
+        .find(|f| &f.name.name == field)?
+        .attributes
+        .iter()
+        .find(|a| a.name.name == "id")
+        .map(|a| a.span)
+}
+
+/// `sort:` and `length:` of key and index fields, per provider and index kind.
+fn check_index_arguments(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model, provider: Provider) {
+    let mysql = provider == Provider::Mysql;
+    // MySQL prefix lengths only make sense on text and binary columns.
+    let length_type_ok = |f: &ir::IndexField| {
+        let field = model.field(f.field);
+        matches!(
+            field.field_type,
+            FieldType::Scalar(ScalarType::String | ScalarType::Bytes) | FieldType::Unsupported(_)
+        )
+    };
+    let error = |cx: &mut Cx<'_>, attribute: &str, message: &str, span: Span| {
+        cx.error(
+            format!("Error parsing attribute \"{attribute}\": {message}"),
+            span,
+        );
+    };
+    if let Some(pk) = &model.primary_key {
+        if let Some(span) = primary_key_span(m, model, pk) {
+            let attribute = if pk.is_compound_attribute {
+                "@@id"
+            } else {
+                "@id"
+            };
+            if pk.fields.iter().any(|f| f.sort.is_some()) {
+                error(cx, attribute, "The sort argument is not supported in the primary key with the current connector", span);
+            }
+            if pk.fields.iter().any(|f| f.length.is_some()) {
+                if !mysql {
+                    error(cx, attribute, "The length argument is not supported in the primary key with the current connector", span);
+                } else if pk
+                    .fields
+                    .iter()
+                    .any(|f| f.length.is_some() && !length_type_ok(f))
+                {
+                    error(
+                        cx,
+                        attribute,
+                        "The length argument is only allowed with field types `String` or `Bytes`.",
+                        span,
+                    );
+                }
+            }
+        }
+    }
+    for idx in &model.indexes {
+        let attribute = match (idx.kind, idx.from_field_attribute) {
+            (IndexKind::Unique, true) => "@unique",
+            (IndexKind::Unique, false) => "@@unique",
+            (IndexKind::Normal, _) => "@@index",
+            (IndexKind::Fulltext, _) => "@@fulltext",
+        };
+        let has_length = idx.fields.iter().any(|f| f.length.is_some());
+        let has_sort = idx.fields.iter().any(|f| f.sort.is_some());
+        if has_length && !mysql {
+            error(cx, attribute, "The length argument is not supported in an index definition with the current connector", idx.span);
+        }
+        if idx.kind == IndexKind::Fulltext && mysql {
+            if has_length {
+                error(
+                    cx,
+                    attribute,
+                    "The length argument is not supported in a @@fulltext attribute.",
+                    idx.span,
+                );
+            }
+            if has_sort {
+                error(cx, attribute, "The sort argument is not supported in a @@fulltext attribute in the current connector.", idx.span);
+            }
+        } else if mysql
+            && idx
+                .fields
+                .iter()
+                .any(|f| f.length.is_some() && !length_type_ok(f))
+        {
+            error(
+                cx,
+                attribute,
+                "The length argument is only allowed with field types `String` or `Bytes`.",
+                idx.span,
+            );
+        }
+        if idx.algorithm == Some(ir::IndexAlgorithm::Hash) && has_sort {
+            error(
+                cx,
+                attribute,
+                "Hash type does not support sort option.",
+                idx.span,
+            );
+        }
+    }
+}
+
+/// Compound ids and uniques become client arguments named `a_b` unless given a `name:`; neither
+/// that name nor a custom one may be a field name.
+fn check_client_name_clashes(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
+    let what = m.kind.keyword();
+    let is_field = |n: &str| model.fields.iter().any(|f| f.name == n);
+    let scalar_field = |n: &str| model.scalar_fields().any(|(_, f)| f.name == n);
+    let joined = |fields: &[ir::IndexField]| {
+        fields
+            .iter()
+            .map(|f| model.field(f.field).name.as_str())
+            .collect::<Vec<_>>()
+            .join("_")
+    };
+    let mut custom: Vec<(&str, &str)> = Vec::new();
+    if let Some(pk) = model
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.is_compound_attribute)
+    {
+        match &pk.name {
+            Some(name) => custom.push((name, "@@id")),
+            None if pk.fields.len() > 1 => {
+                let name = joined(&pk.fields);
+                if scalar_field(&name) {
+                    cx.error(
+                        format!("Error validating {what} \"{}\": The field `{name}` clashes with the `@@id` attribute's name. Please resolve the conflict by providing a custom id name: `@@id([...], name: \"custom_name\")`", m.name.name),
+                        block_attribute_span(m, "id").unwrap_or(m.name.span),
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+    for idx in model.unique_indexes().filter(|i| !i.from_field_attribute) {
+        match &idx.name {
+            Some(name) => custom.push((name, "@@unique")),
+            None if idx.fields.len() > 1 => {
+                let name = joined(&idx.fields);
+                if scalar_field(&name) {
+                    cx.error(
+                        format!("Error validating {what} \"{}\": The field `{name}` clashes with the `@@unique` name. Please resolve the conflict by providing a custom id name: `@@unique([...], name: \"custom_name\")`", m.name.name),
+                        idx.span,
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+    for (name, attribute) in custom {
+        if is_field(name) {
+            cx.error(
+                format!("Error validating {what} \"{}\": The custom name `{name}` specified for the `{attribute}` attribute is already used as a name for a field. Please choose a different name.", m.name.name),
+                m.name.span,
+            );
+        }
+    }
+}
+
+/// Views are not tables: no primary key, no indexes, no named unique constraints.
+fn check_view_keys(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
+    let id_attributes = m
+        .attributes()
+        .chain(m.fields().flat_map(|f| f.attributes.iter()))
+        .filter(|a| a.name.name == "id");
+    for a in id_attributes {
+        cx.error("Error validating: Views cannot have primary keys.", a.span);
+    }
+    for idx in &model.indexes {
+        match idx.kind {
+            IndexKind::Normal | IndexKind::Fulltext => {
+                cx.error("Error validating: Views cannot have indexes.", idx.span);
+            }
+            IndexKind::Unique if idx.db_name_is_explicit => cx.error(
+                "Error validating: @@unique annotations on views are not backed by unique indexes in the database and cannot specify a mapped database name.",
+                idx.span,
+            ),
+            IndexKind::Unique => {}
+        }
+    }
 }
 
 fn check_mysql_index_lengths(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
@@ -1137,7 +1479,13 @@ fn check_autoincrement(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
             for id in &autoinc {
                 if !is_pk(*id) {
                     cx.error(
-                        format!("Error parsing attribute \"@default\": The `autoincrement()` default value is used on a non-id field even though the datasource does not support this."),
+                        "Error parsing attribute \"@default\": The `autoincrement()` default value is used on a non-id field even though the datasource does not support this.",
+                        field_or_model_span(m, model, *id),
+                    );
+                }
+                if !is_indexed(*id) {
+                    cx.error(
+                        "Error parsing attribute \"@default\": The `autoincrement()` default value is used on a non-indexed field even though the datasource does not support this.",
                         field_or_model_span(m, model, *id),
                     );
                 }
@@ -1170,53 +1518,5 @@ pub(crate) fn block_attribute_span(m: &ast::Model, name: &str) -> Option<Span> {
 
 /// Whole-schema checks on models, run after relations are resolved.
 pub(crate) fn finish_models(cx: &mut Cx<'_>, models: &[&ast::Model], schema: &mut ir::Schema) {
-    check_constraint_name_clashes(cx, models, schema);
-}
-
-/// Constraint names share a namespace: the whole database on Postgres and SQLite (indexes), the
-/// table on MySQL.
-fn check_constraint_name_clashes(cx: &mut Cx<'_>, models: &[&ast::Model], schema: &ir::Schema) {
-    let provider = cx.provider();
-    let mut global: std::collections::HashMap<(Option<String>, String), String> =
-        std::collections::HashMap::new();
-    for (mi, model) in schema.models.iter().enumerate() {
-        if model.is_view {
-            continue;
-        }
-        let mut local: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let mut names: Vec<(&str, Span, bool)> = Vec::new();
-        if let Some(pk) = &model.primary_key {
-            if provider == Some(Provider::Postgres) {
-                names.push((&pk.db_name, models[mi].name.span, pk.db_name_is_explicit));
-            }
-        }
-        for idx in &model.indexes {
-            names.push((&idx.db_name, idx.span, idx.db_name_is_explicit));
-        }
-        for (name, span, _) in names {
-            let key = match provider {
-                Some(Provider::Mysql) => {
-                    if !local.insert(name.to_string()) {
-                        cx.error(
-                            format!("The given constraint name `{name}` has to be unique in the following namespace: on model `{}` for indexes and unique constraints. Please provide a different name using the `map` argument.", model.name),
-                            span,
-                        );
-                    }
-                    continue;
-                }
-                _ => (model.schema.clone(), name.to_string()),
-            };
-            if let Some(other) = global.get(&key) {
-                if other != &model.name || !local.insert(name.to_string()) {
-                    cx.error(
-                        format!("The given constraint name `{name}` has to be unique in the following namespace: global for primary key, indexes and unique constraints. Please provide a different name using the `map` argument."),
-                        span,
-                    );
-                }
-            } else {
-                local.insert(name.to_string());
-                global.insert(key, model.name.clone());
-            }
-        }
-    }
+    super::constraints::check_constraint_names(cx, models, schema);
 }

@@ -6,26 +6,27 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{ConfigValue, Datasource, Generator, Provider, RelationMode};
 use crate::source::SourceMap;
 
-/// Preview features the reference knows, and accepts silently.
+/// Preview features the reference (Prisma 7) knows, and accepts silently; listed in its
+/// "Expected one of" message. `fullTextSearchPostgres` joins them on PostgreSQL.
 const PREVIEW_FEATURES: &[&str] = &[
-    "metrics",
     "nativeDistinct",
+    "partialIndexes",
     "postgresqlExtensions",
     "relationJoins",
     "schemaEngineDriverAdapters",
     "shardKeys",
     "strictUndefinedChecks",
+    "typedSql",
     "views",
 ];
 
-/// Features that were previews once and are now part of the language: accepted, warned about.
-const DEPRECATED_FEATURES: &[&str] = &["fullTextIndex", "fullTextSearch"];
-
-/// Features that became generally available: accepted without a word, as the reference does.
-const STABILIZED_FEATURES: &[&str] = &[
+/// Features that were previews once and are now part of the language: accepted, with a
+/// warning that the flag is no longer needed (as the reference does).
+const DEPRECATED_FEATURES: &[&str] = &[
     "aggregateApi",
     "atomicNumberOperations",
     "clientExtensions",
+    "cockroachdb",
     "connectOrCreate",
     "createMany",
     "dataProxy",
@@ -35,9 +36,10 @@ const STABILIZED_FEATURES: &[&str] = &[
     "extendedIndexes",
     "extendedWhereUnique",
     "fieldReference",
-    "filteredRelationCount",
     "filterJson",
-    "fluentApiSelect",
+    "filteredRelationCount",
+    "fullTextIndex",
+    "fullTextSearch",
     "groupBy",
     "improvedQueryRaw",
     "interactiveTransactions",
@@ -46,9 +48,9 @@ const STABILIZED_FEATURES: &[&str] = &[
     "middlewares",
     "mongoDb",
     "multiSchema",
+    "nApi",
     "namedConstraints",
     "napi",
-    "nApi",
     "nativeTypes",
     "omitApi",
     "orderByAggregateGroup",
@@ -60,11 +62,7 @@ const STABILIZED_FEATURES: &[&str] = &[
     "selectRelationCount",
     "tracing",
     "transactionApi",
-    "typedSql",
     "uncheckedScalarInputs",
-    "omitApi",
-    "cockroachdb",
-    "improvedQueryRaw",
 ];
 
 /// What the datasource and generators say, after validation.
@@ -92,9 +90,9 @@ pub(crate) fn validate_config(
         .filter(|b| b.kind == ConfigKind::Datasource)
         .collect();
     if datasources.len() > 1 {
-        for d in &datasources[1..] {
+        for d in &datasources {
             diags.error(
-                "You defined more than one datasource. This is not allowed yet because support for multiple databases has not been implemented yet.",
+                format!("Error validating datasource `{}`: You defined more than one datasource. This is not allowed yet because support for multiple databases has not been implemented yet.", d.name.name),
                 d.name.span,
             );
         }
@@ -124,6 +122,24 @@ pub(crate) fn validate_config(
 }
 
 fn check_duplicate_names(blocks: &[&ConfigBlock], diags: &mut Diagnostics) {
+    for b in blocks {
+        let what = match b.kind {
+            ConfigKind::Datasource => "source",
+            ConfigKind::Generator => "generator",
+        };
+        let props: Vec<&ast::KeyValue> = b.properties().collect();
+        for (i, kv) in props.iter().enumerate() {
+            if props[..i].iter().any(|o| o.key.name == kv.key.name) {
+                diags.error(
+                    format!(
+                        "Key \"{}\" is already defined in {what} \"{}\".",
+                        kv.key.name, b.name.name
+                    ),
+                    kv.key.span,
+                );
+            }
+        }
+    }
     for (i, b) in blocks.iter().enumerate() {
         if let Some(first) = blocks[..i]
             .iter()
@@ -208,13 +224,16 @@ fn datasource_block(
         Expr::Function(f, ..) if f.name == "env" => {
             diags.error(
                 "A datasource must not use the env() function in the provider argument.",
-                provider_value.span(),
+                block.name.span,
             );
             return None;
         }
         other => {
             diags.error(
-                type_mismatch("String", other, &expr_text(other, sources)),
+                format!(
+                    "Error validating datasource `{}`: The provider argument in a datasource must be a string literal",
+                    block.name.name
+                ),
                 other.span(),
             );
             return None;
@@ -251,13 +270,15 @@ fn datasource_block(
             "url" => url = config_value(value, sources, diags),
             "shadowDatabaseUrl" => shadow = config_value(value, sources, diags),
             "directUrl" => direct = config_value(value, sources, diags),
-            "relationMode" => relation_mode = relation_mode_value(value, sources, diags),
+            "relationMode" => {
+                relation_mode = relation_mode_value(value, block, sources, diags)
+            }
             "referentialIntegrity" => {
                 diags.warning(
                     "The `referentialIntegrity` attribute is deprecated. Please use `relationMode` instead. Learn more at https://pris.ly/d/relation-mode",
                     kv.span,
                 );
-                referential_integrity = relation_mode_value(value, sources, diags);
+                referential_integrity = relation_mode_value(value, block, sources, diags);
             }
             "schemas" => {
                 if provider != Provider::Postgres {
@@ -275,6 +296,10 @@ fn datasource_block(
             {
                 extensions = extension_list(value, sources, diags);
             }
+            "extensions" if provider == Provider::Postgres => diags.error(
+                "The `extensions` property is only available with the `postgresqlExtensions` preview feature.",
+                kv.span,
+            ),
             other => diags.error(format!("Property not known: \"{other}\"."), kv.span),
         }
     }
@@ -312,6 +337,7 @@ fn datasource_block(
 
 fn relation_mode_value(
     e: &Expr,
+    block: &ConfigBlock,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<RelationMode> {
@@ -320,9 +346,10 @@ fn relation_mode_value(
         "prisma" => Some(RelationMode::Prisma),
         "foreignKeys" => Some(RelationMode::ForeignKeys),
         other => {
+            // The reference points at the datasource block.
             diags.error(
-                format!("Invalid relation mode setting: \"{other}\". Supported values: \"prisma\", \"foreignKeys\""),
-                e.span(),
+                format!("Error validating datasource `relationMode`: Invalid relation mode setting: \"{other}\". Supported values: \"prisma\", \"foreignKeys\""),
+                block.name.span,
             );
             None
         }
@@ -335,6 +362,9 @@ fn schema_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec<St
         diags.error(type_mismatch("array", e, &expr_text(e, sources)), e.span());
         return out;
     };
+    if items.is_empty() {
+        diags.error("If provided, the schemas array can not be empty.", e.span());
+    }
     for item in items {
         if let Some(s) = super::args::expect_str(item, sources, diags) {
             if out.iter().any(|o| o == s) {
@@ -482,14 +512,16 @@ fn features(
                 format!("Preview feature \"{f}\" is deprecated. The functionality can be used without specifying it as a preview feature."),
                 item.span(),
             );
-        } else if !(PREVIEW_FEATURES.contains(&f)
-            || STABILIZED_FEATURES.contains(&f)
-            || (f == "fullTextSearchPostgres" && postgres))
-        {
+        } else if !(PREVIEW_FEATURES.contains(&f) || (f == "fullTextSearchPostgres" && postgres)) {
+            let mut known: Vec<&str> = PREVIEW_FEATURES.to_vec();
+            if postgres {
+                known.push("fullTextSearchPostgres");
+            }
+            known.sort_unstable();
             diags.error(
                 format!(
                     "The preview feature \"{f}\" is not known. Expected one of: {}",
-                    PREVIEW_FEATURES.join(", ")
+                    known.join(", ")
                 ),
                 item.span(),
             );
@@ -500,6 +532,6 @@ fn features(
 }
 
 /// All config blocks of all files.
-pub(crate) fn collect<'a>(asts: &'a [(crate::FileId, ast::SchemaAst)]) -> Vec<&'a ConfigBlock> {
+pub(crate) fn collect(asts: &[(crate::FileId, ast::SchemaAst)]) -> Vec<&ConfigBlock> {
     asts.iter().flat_map(|(_, a)| a.configs()).collect()
 }

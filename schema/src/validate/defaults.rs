@@ -86,13 +86,6 @@ fn function(
             }
             DefaultKind::Autoincrement
         }
-        "sequence" => {
-            attr.error(
-                cx.diags,
-                "The `sequence()` function is only available on CockroachDB.",
-            );
-            return None;
-        }
         "now" => {
             no_args(cx, attr, name, fargs)?;
             if scalar != Some(ScalarType::DateTime) {
@@ -102,6 +95,10 @@ fn function(
             DefaultKind::Now
         }
         "uuid" => {
+            if matches!(fargs, [arg] if !matches!(arg.value, Some(Expr::Number(..)))) {
+                attr.error(cx.diags, "`uuid()` takes a single Int argument.");
+                return None;
+            }
             let v = match int_arg(cx) {
                 Ok(None) => 4,
                 Ok(Some(v @ (4 | 7))) => v as u8,
@@ -189,7 +186,7 @@ fn function(
         }
         other => {
             cx.error(
-                format!("Error parsing attribute \"@default\": The function `{other}` is not a known function. You can read about the available functions here: https://pris.ly/d/attribute-functions"),
+                format!("Unknown function in @default(): `{other}` is not known. You can read about the available functions here: https://pris.ly/d/attribute-functions"),
                 span,
             );
             return None;
@@ -222,7 +219,10 @@ fn no_args(
     } else {
         attr.error(
             cx.diags,
-            format!("The function `{}` takes no arguments.", name.name),
+            format!(
+                "The `{0}` function does not take any argument. Consider changing this default to `{0}()`.",
+                name.name
+            ),
         );
         None
     }
@@ -237,7 +237,14 @@ fn literal(
 ) -> Option<Literal> {
     if field.arity == Arity::List {
         let Expr::Array(items, _) = value else {
-            mismatch(cx, attr, "array", value);
+            if matches!(field.field_type, FieldType::Enum(_)) {
+                mismatch(cx, attr, "enum", value);
+            } else {
+                attr.error(
+                    cx.diags,
+                    "The default value of a list field must be a list.",
+                );
+            }
             return None;
         };
         let mut out = Vec::new();
@@ -249,9 +256,14 @@ fn literal(
     single_literal(cx, attr, field, value, enums)
 }
 
+/// `Expected a Int value, but found `"five"`.`, as the reference words it.
 fn mismatch(cx: &mut Cx<'_>, attr: &Args<'_>, expected: &str, value: &Expr) {
     let text = cx.sources.slice(value.span()).to_string();
-    attr.error(cx.diags, args::type_mismatch(expected, value, &text));
+    let article = if expected == "enum" { "an" } else { "a" };
+    attr.error(
+        cx.diags,
+        format!("Expected {article} {expected} value, but found `{text}`."),
+    );
 }
 
 fn single_literal(
@@ -297,19 +309,19 @@ fn scalar_literal(
 ) -> Option<Literal> {
     match (s, value) {
         (ScalarType::String, Expr::String(v, _)) => Some(Literal::String(v.clone())),
+        // The reference reads both as 64-bit integers.
         (ScalarType::Int | ScalarType::BigInt, Expr::Number(n, _)) => match n.parse::<i64>() {
-            Ok(v) if s == ScalarType::BigInt || i32::try_from(v).is_ok() => Some(Literal::Int(v)),
-            _ => {
+            Ok(v) => Some(Literal::Int(v)),
+            Err(e) => {
+                let why = match e.kind() {
+                    std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                        "number too large to fit in target type"
+                    }
+                    _ => "invalid digit found in string",
+                };
                 attr.error(
                     cx.diags,
-                    format!(
-                        "Parse error: \"{n}\" is not a valid {} value.",
-                        if s == ScalarType::Int {
-                            "integer"
-                        } else {
-                            "big integer"
-                        }
-                    ),
+                    format!("Parse error: \"{n}\" is not a valid integer. ({why})"),
                 );
                 None
             }
@@ -321,7 +333,7 @@ fn scalar_literal(
             if v.parse::<f64>().is_err() {
                 attr.error(
                     cx.diags,
-                    format!("Parse error: \"{v}\" is not a valid decimal value."),
+                    format!("Parse error: \"{v}\" is not a valid decimal. (invalid digit found in string)"),
                 );
                 return None;
             }
@@ -331,17 +343,20 @@ fn scalar_literal(
             Some(Literal::Boolean(c == "true"))
         }
         (ScalarType::DateTime, Expr::String(v, _)) => {
-            if !is_rfc3339(v) {
-                attr.error(cx.diags, format!("Parse error: \"{v}\" is not a valid rfc3339 datetime string. (input contains invalid characters)"));
+            if let Err(why) = check_rfc3339(v) {
+                attr.error(
+                    cx.diags,
+                    format!("Parse error: \"{v}\" is not a valid rfc3339 datetime string. ({why})"),
+                );
                 return None;
             }
             Some(Literal::String(v.clone()))
         }
         (ScalarType::Json, Expr::String(v, _)) => {
-            if serde_json::from_str::<serde_json::Value>(v).is_err() {
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(v) {
                 attr.error(
                     cx.diags,
-                    format!("Parse error: \"{v}\" is not a valid JSON string."),
+                    format!("Parse error: \"{v}\" is not a valid JSON string. ({e})"),
                 );
                 return None;
             }
@@ -358,49 +373,64 @@ fn scalar_literal(
             Some(Literal::String(v.clone()))
         }
         (ScalarType::Boolean, other) => {
-            mismatch(cx, attr, "boolean", other);
+            mismatch(cx, attr, s.as_str(), other);
             None
         }
         (
             ScalarType::String | ScalarType::DateTime | ScalarType::Json | ScalarType::Bytes,
             other,
         ) => {
-            mismatch(cx, attr, "string", other);
+            mismatch(cx, attr, s.as_str(), other);
             None
         }
         (_, other) => {
-            mismatch(cx, attr, "numeric", other);
+            mismatch(cx, attr, s.as_str(), other);
             None
         }
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS(.fff)?(Z|±HH:MM)`.
-fn is_rfc3339(s: &str) -> bool {
+/// Checks `YYYY-MM-DDTHH:MM:SS(.fff)?(Z|±HH:MM)`; on failure, the reason in the words of the
+/// reference's date parser.
+fn check_rfc3339(s: &str) -> Result<(), &'static str> {
+    const SHORT: &str = "premature end of input";
+    const INVALID: &str = "input contains invalid characters";
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r.clone())
-            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    let mut i = 0;
+    // Fixed-width numeric fields and separators.
+    let expect_digits = |i: &mut usize, n: usize| -> Result<u32, &'static str> {
+        let mut v = 0;
+        for _ in 0..n {
+            match b.get(*i) {
+                None => return Err(SHORT),
+                Some(c) if c.is_ascii_digit() => v = v * 10 + u32::from(c - b'0'),
+                Some(_) => return Err(INVALID),
+            }
+            *i += 1;
+        }
+        Ok(v)
     };
-    if b.len() < 20
-        || !digits(0..4)
-        || b[4] != b'-'
-        || !digits(5..7)
-        || b[7] != b'-'
-        || !digits(8..10)
-    {
-        return false;
-    }
-    if !matches!(b[10], b'T' | b't' | b' ')
-        || !digits(11..13)
-        || b[13] != b':'
-        || !digits(14..16)
-        || b[16] != b':'
-        || !digits(17..19)
-    {
-        return false;
-    }
-    let mut i = 19;
+    let expect = |i: &mut usize, allowed: &[u8]| -> Result<(), &'static str> {
+        match b.get(*i) {
+            None => Err(SHORT),
+            Some(c) if allowed.contains(c) => {
+                *i += 1;
+                Ok(())
+            }
+            Some(_) => Err(INVALID),
+        }
+    };
+    let year = expect_digits(&mut i, 4)?;
+    expect(&mut i, b"-")?;
+    let month = expect_digits(&mut i, 2)?;
+    expect(&mut i, b"-")?;
+    let day = expect_digits(&mut i, 2)?;
+    expect(&mut i, b"Tt ")?;
+    let hour = expect_digits(&mut i, 2)?;
+    expect(&mut i, b":")?;
+    let minute = expect_digits(&mut i, 2)?;
+    expect(&mut i, b":")?;
+    let second = expect_digits(&mut i, 2)?;
     if b.get(i) == Some(&b'.') {
         i += 1;
         let start = i;
@@ -408,21 +438,40 @@ fn is_rfc3339(s: &str) -> bool {
             i += 1;
         }
         if i == start {
-            return false;
+            return Err(if i == b.len() { SHORT } else { INVALID });
         }
     }
     match b.get(i) {
-        Some(b'Z' | b'z') => i + 1 == b.len(),
+        None => return Err(SHORT),
+        Some(b'Z' | b'z') => i += 1,
         Some(b'+' | b'-') => {
-            b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+            i += 1;
+            expect_digits(&mut i, 2)?;
+            expect(&mut i, b":")?;
+            expect_digits(&mut i, 2)?;
         }
-        _ => false,
+        Some(_) => return Err(INVALID),
     }
+    if i != b.len() {
+        return Err("trailing input");
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err("input is out of range"),
+    };
+    if !(1..=days_in_month).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return Err("input is out of range");
+    }
+    Ok(())
 }
 
 fn is_base64(s: &str) -> bool {
     let trimmed = s.trim_end_matches('=');
-    s.len() % 4 == 0
+    s.len().is_multiple_of(4)
         && s.len() - trimmed.len() <= 2
         && trimmed
             .bytes()

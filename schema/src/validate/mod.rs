@@ -8,9 +8,12 @@
 
 mod args;
 mod attributes;
+mod composite;
 mod config;
+mod constraints;
 mod defaults;
 mod native;
+mod opclasses;
 mod relations;
 
 use crate::ast::{self, ModelKind};
@@ -104,8 +107,19 @@ fn build(
         }
     }
 
+    check_single_line(&mut cx, &tops);
     let (models, enums) = declare_names(&mut cx, &tops);
     let enums: Vec<ir::Enum> = enums.iter().map(|e| build_enum(&mut cx, e)).collect();
+    let composite_types: Vec<&ast::Model> = tops
+        .iter()
+        .filter_map(|t| match t {
+            ast::Top::Model(m) if m.kind == ModelKind::CompositeType => Some(m),
+            _ => None,
+        })
+        .collect();
+    for m in composite_types {
+        composite::check_composite_type(&mut cx, m);
+    }
     let mut ir_models = Vec::new();
     let mut relation_attrs = Vec::new();
     for (i, m) in models.iter().enumerate() {
@@ -125,6 +139,114 @@ fn build(
     attributes::finish_models(&mut cx, &models, &mut schema);
     check_db_names(&mut cx, &models, &schema);
     Some(schema)
+}
+
+/// The reference's grammar ends every field, attribute and property at the end of its line, so
+/// it rejects argument lists and arrays spread over several lines, line by line. Quarry's parser
+/// reads them (the formatter keeps them readable), and reports them here the same way.
+fn check_single_line(cx: &mut Cx<'_>, tops: &[&ast::Top]) {
+    let report = |cx: &mut Cx<'_>, span: Span, message: &str| {
+        let text = &cx.sources.file(span.file).text;
+        let inner = &text[span.start..span.end];
+        if !inner.contains('\n') && !has_comment_outside_strings(inner) {
+            return;
+        }
+        let mut start = span.start;
+        let mut first = true;
+        while start < span.end {
+            let end = text[start..span.end]
+                .find('\n')
+                .map_or(span.end, |i| start + i);
+            let line = text[start..end].trim_end_matches('\r');
+            if !line.trim().is_empty() {
+                let d = Diagnostic::error(
+                    format!("Error validating: {message}"),
+                    Span::new(span.file, start, start + line.len()),
+                );
+                let d = if first {
+                    d.with_help("write each attribute, with its arguments, on a single line")
+                } else {
+                    d
+                };
+                cx.push(d);
+                first = false;
+            }
+            start = end + 1;
+        }
+    };
+    const FIELD: &str = "This line is not a valid field or attribute definition.";
+    for t in tops {
+        match t {
+            ast::Top::Model(m) => {
+                for item in &m.items {
+                    match item {
+                        ast::BlockItem::Field(f) => {
+                            if let Some(last) = f.attributes.last() {
+                                report(cx, f.span.to(last.span), FIELD);
+                            }
+                        }
+                        ast::BlockItem::Attribute(a, _) => report(cx, a.span, FIELD),
+                        _ => {}
+                    }
+                }
+            }
+            ast::Top::Enum(e) => {
+                for item in &e.items {
+                    match item {
+                        ast::BlockItem::EnumValue(v) => {
+                            if let Some(last) = v.attributes.last() {
+                                report(
+                                    cx,
+                                    v.span.to(last.span),
+                                    "This line is not an enum value definition.",
+                                );
+                            }
+                        }
+                        ast::BlockItem::Attribute(a, _) => report(cx, a.span, FIELD),
+                        _ => {}
+                    }
+                }
+            }
+            ast::Top::Config(c) => {
+                let message = match c.kind {
+                    ast::ConfigKind::Datasource => {
+                        "This line is not a valid definition within a datasource."
+                    }
+                    ast::ConfigKind::Generator => {
+                        "This line is not a valid definition within a generator."
+                    }
+                };
+                for kv in c.properties() {
+                    let span = kv.value.as_ref().map_or(kv.span, |v| kv.span.to(v.span()));
+                    report(cx, span, message);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `text` holds `//` or `/*` outside string literals.
+fn has_comment_outside_strings(text: &str) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut prev = '\0';
+    for c in text.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if prev == '/' && (c == '/' || c == '*') {
+            return true;
+        }
+        prev = if in_string { '\0' } else { c };
+    }
+    false
 }
 
 /// Registers every model, view, composite type and enum name, reporting duplicates.
@@ -147,7 +269,14 @@ fn declare_names<'a>(
         } else {
             what
         };
-        check_identifier(cx, name, what);
+        let item = match what {
+            "model" => "Model",
+            "view" => "view",
+            "enum" => "Enum",
+            _ => "Composite type",
+        };
+        check_reserved_name(cx, t);
+        check_identifier(cx, name, item);
         if let Some(existing) = seen.get(name.name.as_str()) {
             let article = if *existing == "enum" { "an" } else { "a" };
             cx.error(
@@ -162,18 +291,26 @@ fn declare_names<'a>(
         seen.insert(&name.name, what);
         match t {
             ast::Top::Model(m) if m.kind == ModelKind::CompositeType => {
-                if cx.provider().is_some() {
-                    cx.error(
-                        "Composite types are not supported on relational databases. Use a model with a relation, or a `Json` field.",
+                // Only MongoDB has composite types; Quarry has no MongoDB.
+                let db = match cx.provider() {
+                    Some(Provider::Postgres) => "Postgres",
+                    Some(Provider::Mysql) => "MySQL",
+                    Some(Provider::Sqlite) => "SQLite",
+                    None => "the current connector",
+                };
+                cx.push(
+                    Diagnostic::error(
+                        format!("Error validating: Composite types are not supported on {db}."),
                         m.name.span,
-                    );
-                }
+                    )
+                    .with_help("use a model with a relation, or a `Json` field"),
+                );
                 cx.composite_types.insert(&m.name.name, m);
             }
             ast::Top::Model(m) => {
                 if m.kind == ModelKind::View && !cx.config.has_feature("views") {
                     cx.error(
-                        "View definitions are only available with the `views` preview feature.",
+                        "Error validating: View definitions are only available with the `views` preview feature.",
                         m.name.span,
                     );
                 }
@@ -190,28 +327,101 @@ fn declare_names<'a>(
     (models, enums)
 }
 
-/// Names must not start with a digit, and must not be reserved by generated code.
-fn check_identifier(cx: &mut Cx<'_>, name: &ast::Ident, what: &str) {
-    if name.name.starts_with(|c: char| c.is_ascii_digit()) {
-        cx.error(
-            format!("Error validating: The name of a {what} must not start with a number."),
-            name.span,
-        );
-    }
-    if name.name.contains('-') {
+/// Names must not be empty, start with a digit or contain `-`. `item` is the reference's word
+/// for the kind of name ("Model", "view", "Enum Value", ...).
+pub(crate) fn check_identifier(cx: &mut Cx<'_>, name: &ast::Ident, item: &str) {
+    let message = if name.name.is_empty() {
+        format!("Error validating: The name of a {item} must not be empty.")
+    } else if name.name.starts_with(|c: char| c.is_numeric()) {
+        format!("Error validating: The name of a {item} must not start with a number.")
+    } else if name.name.contains('-') {
+        format!("Error validating: The character `-` is not allowed in {item} names.")
+    } else {
+        return;
+    };
+    cx.error(message, name.span);
+}
+
+/// Names the generated client cannot use as type names.
+const RESERVED_NAMES: &[&str] = &[
+    "PrismaClient",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Scalar type names and the client's reserved words cannot name a block.
+fn check_reserved_name(cx: &mut Cx<'_>, t: &ast::Top) {
+    let (name, kind) = match t {
+        ast::Top::Model(m) => (&m.name, m.kind.keyword()),
+        ast::Top::Enum(e) => (&e.name, "enum"),
+        _ => return,
+    };
+    if ir::ScalarType::parse(&name.name).is_some() {
         cx.error(
             format!(
-                "Error validating: The name of a {what} must not contain a `-`: `{}`.",
+                "\"{}\" is a reserved scalar type name and cannot be used.",
                 name.name
             ),
             name.span,
         );
     }
+    if !RESERVED_NAMES.contains(&name.name.as_str()) {
+        return;
+    }
+    let message = match kind {
+        "enum" => format!("Error validating enum `{0}`: The enum name `{0}` is invalid. It is a reserved name. Please change it. Read more at https://www.prisma.io/docs/reference/tools-and-interfaces/prisma-schema/data-model#naming-enums", name.name),
+        "type" => return,
+        block => format!("Error validating model \"{0}\": The {block} name `{0}` is invalid. It is a reserved name. Please change it. Read more at https://pris.ly/d/naming-models", name.name),
+    };
+    cx.error(message, name.span);
 }
 
 fn build_enum(cx: &mut Cx<'_>, e: &ast::Enum) -> ir::Enum {
     let mut values: Vec<ir::EnumValue> = Vec::new();
     for v in e.values() {
+        check_identifier(cx, &v.name, "Enum Value");
         if values.iter().any(|o| o.name == v.name.name) {
             cx.error(
                 format!(
@@ -240,7 +450,10 @@ fn build_enum(cx: &mut Cx<'_>, e: &ast::Enum) -> ir::Enum {
         });
     }
     if values.is_empty() {
-        cx.error("An enum must have at least one value.", e.name.span);
+        cx.error(
+            "Error validating: An enum must have at least one value.",
+            e.name.span,
+        );
     }
     let mut db_name = e.name.name.clone();
     let mut schema = None;
@@ -294,17 +507,21 @@ fn check_db_names(cx: &mut Cx<'_>, asts: &[&ast::Model], schema: &ir::Schema) {
             tables.insert(key, m);
         }
     }
-    if cx.provider() == Some(Provider::Postgres) {
+    {
         let mut types: HashMap<(Option<&str>, &str), &ir::Enum> = HashMap::new();
         for e in &schema.enums {
             let key = (e.schema.as_deref(), e.db_name.as_str());
-            if types.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = types.entry(key) {
+                slot.insert(e);
+            } else {
+                // The block's first line: `enum Name {`.
+                let text = &cx.sources.file(e.span.file).text[e.span.start..e.span.end];
+                let first_line = text.find('\n').unwrap_or(text.len());
+                let span = Span::new(e.span.file, e.span.start, e.span.start + first_line);
                 cx.error(
                     "An enum with the same database name is already defined.",
-                    e.span,
+                    span,
                 );
-            } else {
-                types.insert(key, e);
             }
         }
     }

@@ -115,3 +115,53 @@ pub(crate) fn mysql_needs_index_length(name: &str) -> bool {
             | "LongBlob"
     )
 }
+
+/// Range checks on native type arguments; the message after `Argument M is out of range ...`,
+/// or a whole message for scale/precision mismatches.
+pub(crate) enum ArgumentProblem {
+    /// `Argument M is out of range for native type `{rendered}` of {db}: {0}`
+    OutOfRange(&'static str),
+    /// The scale of a decimal exceeds its precision.
+    ScaleLargerThanPrecision,
+}
+
+pub(crate) fn check_arguments(
+    provider: Provider,
+    name: &str,
+    args: &[u32],
+    scalar: ScalarType,
+) -> Option<ArgumentProblem> {
+    use ArgumentProblem::*;
+    match (provider, name, args) {
+        (Provider::Postgres, "Decimal", [p, s]) if s > p => Some(ScaleLargerThanPrecision),
+        (Provider::Postgres, "Decimal", [p, _]) if *p > 1000 || *p == 0 => Some(OutOfRange(
+            "Precision must be positive with a maximum value of 1000.",
+        )),
+        (Provider::Postgres, "Bit" | "VarBit", [0]) => {
+            Some(OutOfRange("M must be a positive integer."))
+        }
+        (Provider::Postgres, "Timestamp" | "Timestamptz" | "Time" | "Timetz", [p]) if *p > 6 => {
+            Some(OutOfRange("M can range from 0 to 6."))
+        }
+        (Provider::Mysql, "Decimal", [p, s]) if s > p => Some(ScaleLargerThanPrecision),
+        (Provider::Mysql, "Decimal", [p, _]) if *p > 65 => {
+            Some(OutOfRange("Precision can range from 1 to 65."))
+        }
+        (Provider::Mysql, "Decimal", [_, s]) if *s > 30 => {
+            Some(OutOfRange("Scale can range from 0 to 30."))
+        }
+        (Provider::Mysql, "Bit", [n]) if *n == 0 || *n > 64 => {
+            Some(OutOfRange("M can range from 1 to 64."))
+        }
+        (Provider::Mysql, "Char", [n]) if *n > 255 => {
+            Some(OutOfRange("M can range from 0 to 255."))
+        }
+        (Provider::Mysql, "VarChar", [n]) if *n > 65535 => {
+            Some(OutOfRange("M can range from 0 to 65,535."))
+        }
+        (Provider::Mysql, "Bit", [n]) if *n > 1 && scalar == ScalarType::Boolean => {
+            Some(OutOfRange("only Bit(1) can be used as Boolean."))
+        }
+        _ => None,
+    }
+}

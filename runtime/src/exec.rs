@@ -149,14 +149,14 @@ impl Pool {
     }
 }
 
+/// A query on database `DB` with its arguments.
+type DbQuery<'q, DB> = sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>;
+
 fn bind_all<'q, DB: sqlx::Database>(
-    mut q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    mut q: DbQuery<'q, DB>,
     binds: &'q [Value],
-    bind: fn(
-        sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
-        &'q Value,
-    ) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
-) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>> {
+    bind: fn(DbQuery<'q, DB>, &'q Value) -> DbQuery<'q, DB>,
+) -> DbQuery<'q, DB> {
     for v in binds {
         q = bind(q, v);
     }
@@ -167,7 +167,11 @@ type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::Sqlite
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
 type MySqlQuery<'q> = sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments>;
 
-/// Prisma stores SQLite DateTimes as milliseconds since the epoch; so does Quarry.
+/// DateTimes go to SQLite as Prisma 7 writes them (its SQLite driver adapter's default
+/// `timestampFormat: "iso8601"`): UTC text with milliseconds and an explicit offset,
+/// `2024-01-02T03:04:05.678+00:00`. Values then compare and sort with rows Prisma wrote, as
+/// text; reading also accepts integer milliseconds since the epoch (Prisma 6 and earlier, or
+/// the adapter's `"unixepoch-ms"`) and `CURRENT_TIMESTAMP`'s `2024-01-02 03:04:05`.
 fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
     match v {
         Value::Null => q.bind(None::<String>),
@@ -179,12 +183,18 @@ fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
         Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
         Value::Bytes(b) => q.bind(b.as_slice()),
         Value::Json(j) => q.bind(j.to_string()),
-        Value::DateTime(d) => q.bind(d.timestamp_millis()),
+        Value::DateTime(d) => q.bind(sqlite_datetime_text(d)),
         Value::List(items) => q.bind(
             serde_json::Value::from(items.iter().map(value_to_json).collect::<Vec<_>>())
                 .to_string(),
         ),
     }
+}
+
+/// `2024-01-02T03:04:05.678+00:00`: JavaScript's `toISOString()` with the `Z` spelled as
+/// Prisma's SQLite adapter spells it.
+fn sqlite_datetime_text(d: &DateTime<Utc>) -> String {
+    d.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string()
 }
 
 /// A NULL whose type the server infers from context (parameter type OID 0), so that one NULL
@@ -396,7 +406,15 @@ fn decode_postgres(
         )),
         "FLOAT4" => Value::Float(widen_f32(row.try_get::<f32, _>(i).map_err(err)?)),
         "FLOAT8" => Value::Float(row.try_get(i).map_err(err)?),
-        "NUMERIC" => Value::Decimal(row.try_get(i).map_err(err)?),
+        "NUMERIC" => {
+            let bytes = raw.as_bytes().map_err(|e| e.to_string())?;
+            let text = if raw.format() == sqlx::postgres::PgValueFormat::Text {
+                String::from_utf8_lossy(bytes).into_owned()
+            } else {
+                pg_numeric_text(bytes)?
+            };
+            Value::Decimal(parse_decimal(&text)?)
+        }
         "MONEY" => Value::Decimal(Decimal::new(
             row.try_get::<sqlx::postgres::types::PgMoney, _>(i)
                 .map_err(err)?
@@ -405,24 +423,16 @@ fn decode_postgres(
         )),
         "BYTEA" => Value::Bytes(row.try_get(i).map_err(err)?),
         "JSON" | "JSONB" => Value::Json(row.try_get(i).map_err(err)?),
-        "TIMESTAMPTZ" => Value::DateTime(row.try_get(i).map_err(err)?),
-        "TIMESTAMP" => Value::DateTime(
-            Utc.from_utc_datetime(&row.try_get::<NaiveDateTime, _>(i).map_err(err)?),
-        ),
-        "DATE" => Value::DateTime(
-            Utc.from_utc_datetime(
-                &row.try_get::<NaiveDate, _>(i)
-                    .map_err(err)?
-                    .and_time(NaiveTime::MIN),
-            ),
-        ),
-        "TIME" => Value::DateTime(
-            Utc.from_utc_datetime(
-                &NaiveDate::from_ymd_opt(1970, 1, 1)
-                    .unwrap_or_default()
-                    .and_time(row.try_get::<NaiveTime, _>(i).map_err(err)?),
-            ),
-        ),
+        // Timestamps, dates and times are decoded here rather than by sqlx, whose chrono
+        // conversions panic on `infinity` and wrap `24:00:00` to midnight.
+        "TIMESTAMPTZ" | "TIMESTAMP" | "DATE" | "TIME" => {
+            let bytes = raw.as_bytes().map_err(|e| e.to_string())?;
+            if raw.format() == sqlx::postgres::PgValueFormat::Text {
+                Value::String(String::from_utf8_lossy(bytes).into_owned())
+            } else {
+                Value::DateTime(pg_datetime(ty.as_str(), bytes)?)
+            }
+        }
         "INT4[]" => Value::List(
             row.try_get::<Vec<i32>, _>(i)
                 .map_err(err)?
@@ -451,20 +461,25 @@ fn decode_postgres(
                 .map(Value::Bool)
                 .collect(),
         ),
-        "NUMERIC[]" => Value::List(
-            row.try_get::<Vec<Decimal>, _>(i)
-                .map_err(err)?
-                .into_iter()
-                .map(Value::Decimal)
-                .collect(),
-        ),
-        "TIMESTAMP[]" => Value::List(
-            row.try_get::<Vec<NaiveDateTime>, _>(i)
-                .map_err(err)?
-                .into_iter()
-                .map(|d| Value::DateTime(Utc.from_utc_datetime(&d)))
-                .collect(),
-        ),
+        "NUMERIC[]" | "TIMESTAMPTZ[]" | "TIMESTAMP[]" | "DATE[]" | "TIME[]" => {
+            let bytes = raw.as_bytes().map_err(|e| e.to_string())?;
+            if raw.format() == sqlx::postgres::PgValueFormat::Text {
+                return Err(format!("unexpected text value for {ty}"));
+            }
+            let element = ty.trim_end_matches("[]");
+            Value::List(
+                pg_array_elements(bytes)?
+                    .into_iter()
+                    .map(|e| match e {
+                        None => Ok(Value::Null),
+                        Some(b) if element == "NUMERIC" => {
+                            parse_decimal(&pg_numeric_text(b)?).map(Value::Decimal)
+                        }
+                        Some(b) => pg_datetime(element, b).map(Value::DateTime),
+                    })
+                    .collect::<std::result::Result<_, String>>()?,
+            )
+        }
         t if t.ends_with("[]") => Value::List(
             row.try_get_unchecked::<Vec<String>, _>(i)
                 .map_err(err)?
@@ -495,6 +510,73 @@ fn decode_postgres(
         _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
     };
     coerce(v, spec)
+}
+
+/// A decimal as the database prints it, rounded to the 28 fractional digits `Decimal` holds
+/// and without trailing zeros: `DECIMAL(65,30)` (Prisma's default) pads every value to 30
+/// places, which `Decimal` cannot carry (and sqlx's own conversion turns into scales above 28
+/// that panic when bound again). Prisma returns decimals normalized in the same way.
+/// Scientific notation (`1.0e-20`, as SQLite prints REALs) is accepted too.
+fn parse_decimal(text: &str) -> std::result::Result<Decimal, String> {
+    let t = text.trim();
+    let parsed = if t.contains(['e', 'E']) {
+        Decimal::from_scientific(t)
+    } else {
+        t.parse::<Decimal>()
+    };
+    parsed
+        .map(|d| d.normalize())
+        .map_err(|e| format!("{text} does not fit in Decimal: {e}"))
+}
+
+/// `numeric` in binary (digit count, weight, sign, display scale, base-10000 digits) as text.
+fn pg_numeric_text(b: &[u8]) -> std::result::Result<String, String> {
+    let word = |k: usize| {
+        b.get(2 * k..2 * k + 2)
+            .map(|x| u16::from_be_bytes([x[0], x[1]]))
+            .ok_or_else(|| "malformed numeric value".to_string())
+    };
+    let ndigits = usize::from(word(0)?);
+    let weight = i64::from(word(1)? as i16);
+    let sign = word(2)?;
+    match sign {
+        0x0000 | 0x4000 => {}
+        0xC000 => return Err("NaN does not fit in Decimal".into()),
+        _ => return Err("infinity does not fit in Decimal".into()),
+    }
+    let digits = (0..ndigits)
+        .map(|k| word(4 + k))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    if digits.is_empty() {
+        return Ok("0".into());
+    }
+    // Group k has exponent (weight - k) in base 10000.
+    let last = weight - (ndigits as i64 - 1);
+    let mut int_part = String::new();
+    let mut frac_part = String::new();
+    for e in (last.min(0)..=weight.max(0)).rev() {
+        let d = usize::try_from(weight - e)
+            .ok()
+            .and_then(|k| digits.get(k))
+            .copied()
+            .unwrap_or(0);
+        if e >= 0 {
+            int_part.push_str(&format!("{d:04}"));
+        } else {
+            frac_part.push_str(&format!("{d:04}"));
+        }
+    }
+    let int_part = int_part.trim_start_matches('0');
+    let mut out = String::new();
+    if sign == 0x4000 {
+        out.push('-');
+    }
+    out.push_str(if int_part.is_empty() { "0" } else { int_part });
+    if !frac_part.is_empty() {
+        out.push('.');
+        out.push_str(&frac_part);
+    }
+    Ok(out)
 }
 
 /// A `REAL` as the decimal PostgreSQL and MySQL print for it (and Prisma returns): `0.19`, not
@@ -534,6 +616,82 @@ fn pg_inet_text(b: &[u8]) -> std::result::Result<String, String> {
     } else {
         text
     })
+}
+
+/// `timestamptz` / `timestamp` (microseconds since 2000-01-01), `date` (days since then) and
+/// `time` (microseconds since midnight) in binary, as UTC (`date` at midnight, `time` on
+/// 1970-01-01). `infinity` and values beyond chrono's range are errors.
+fn pg_datetime(ty: &str, b: &[u8]) -> std::result::Result<DateTime<Utc>, String> {
+    const PG_EPOCH_US: i64 = 946_684_800_000_000;
+    let int = |n: usize| -> std::result::Result<i64, String> {
+        match (n, b) {
+            (8, [a, b2, c, d, e, f, g, h]) => {
+                Ok(i64::from_be_bytes([*a, *b2, *c, *d, *e, *f, *g, *h]))
+            }
+            (4, [a, b2, c, d]) => Ok(i64::from(i32::from_be_bytes([*a, *b2, *c, *d]))),
+            _ => Err(format!("malformed {} value", ty.to_lowercase())),
+        }
+    };
+    let infinite = || format!("{} infinity does not fit in DateTime", ty.to_lowercase());
+    let out_of_range = || format!("{} value out of range", ty.to_lowercase());
+    let micros = match ty {
+        "DATE" => {
+            let days = int(4)?;
+            if days == i64::from(i32::MAX) || days == i64::from(i32::MIN) {
+                return Err(infinite());
+            }
+            days.checked_mul(86_400_000_000)
+                .and_then(|us| us.checked_add(PG_EPOCH_US))
+                .ok_or_else(out_of_range)?
+        }
+        "TIME" => {
+            let us = int(8)?;
+            if !(0..86_400_000_000).contains(&us) {
+                return Err(format!("{us} microseconds is not a time of day"));
+            }
+            us
+        }
+        _ => {
+            let us = int(8)?;
+            if us == i64::MAX || us == i64::MIN {
+                return Err(infinite());
+            }
+            us.checked_add(PG_EPOCH_US).ok_or_else(out_of_range)?
+        }
+    };
+    DateTime::from_timestamp_micros(micros).ok_or_else(out_of_range)
+}
+
+/// The elements of a one-dimensional array in binary (`None` for NULL elements).
+fn pg_array_elements(b: &[u8]) -> std::result::Result<Vec<Option<&[u8]>>, String> {
+    let bad = || "malformed array value".to_string();
+    let int = |at: usize| -> std::result::Result<i32, String> {
+        b.get(at..at + 4)
+            .map(|x| i32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+            .ok_or_else(bad)
+    };
+    let ndim = int(0)?;
+    if ndim == 0 {
+        return Ok(Vec::new());
+    }
+    if ndim != 1 {
+        return Err(format!("{ndim}-dimensional arrays are not supported"));
+    }
+    let len = usize::try_from(int(12)?).map_err(|_| bad())?;
+    let mut at = 20;
+    let mut out = Vec::with_capacity(len.min(b.len()));
+    for _ in 0..len {
+        let n = int(at)?;
+        at += 4;
+        if n < 0 {
+            out.push(None);
+        } else {
+            let n = usize::try_from(n).map_err(|_| bad())?;
+            out.push(Some(b.get(at..at + n).ok_or_else(bad)?));
+            at += n;
+        }
+    }
+    Ok(out)
 }
 
 /// `bit(n)` / `varbit` in binary: the bit count, then the bits, most significant first.
@@ -593,7 +751,9 @@ fn decode_mysql(
         }
         "FLOAT" => Value::Float(widen_f32(row.try_get::<f32, _>(i).map_err(err)?)),
         "DOUBLE" => Value::Float(row.try_get(i).map_err(err)?),
-        "DECIMAL" => Value::Decimal(row.try_get(i).map_err(err)?),
+        "DECIMAL" => Value::Decimal(parse_decimal(
+            &row.try_get_unchecked::<String, _>(i).map_err(err)?,
+        )?),
         "DATETIME" => Value::DateTime(
             Utc.from_utc_datetime(&row.try_get::<NaiveDateTime, _>(i).map_err(err)?),
         ),
@@ -605,13 +765,42 @@ fn decode_mysql(
                     .and_time(NaiveTime::MIN),
             ),
         ),
-        "TIME" => Value::DateTime(
-            Utc.from_utc_datetime(
-                &NaiveDate::from_ymd_opt(1970, 1, 1)
-                    .unwrap_or_default()
-                    .and_time(row.try_get::<NaiveTime, _>(i).map_err(err)?),
-            ),
-        ),
+        // TIME is an interval (-838:59:59 to 838:59:59); a DateTime holds a time of day.
+        "TIME" => {
+            let t = row
+                .try_get::<sqlx::mysql::types::MySqlTime, _>(i)
+                .map_err(err)?;
+            let sign = if t.sign() == sqlx::mysql::types::MySqlTimeSign::Negative {
+                "-"
+            } else {
+                ""
+            };
+            let time = if t.is_valid_time_of_day() {
+                NaiveTime::from_hms_micro_opt(
+                    t.hours(),
+                    u32::from(t.minutes()),
+                    u32::from(t.seconds()),
+                    t.microseconds(),
+                )
+            } else {
+                None
+            };
+            let time = time.ok_or_else(|| {
+                format!(
+                    "{sign}{:02}:{:02}:{:02} is not a time of day",
+                    t.hours(),
+                    t.minutes(),
+                    t.seconds()
+                )
+            })?;
+            Value::DateTime(
+                Utc.from_utc_datetime(
+                    &NaiveDate::from_ymd_opt(1970, 1, 1)
+                        .unwrap_or_default()
+                        .and_time(time),
+                ),
+            )
+        }
         "BINARY" | "VARBINARY" | "BLOB" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB" | "BIT" => {
             Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i).map_err(err)?)
         }
@@ -654,6 +843,17 @@ fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
             Value::Int(i32::try_from(i).map_err(|_| format!("{i} does not fit in Int"))?)
         }
         (ScalarKind::BigInt, Value::Int(i)) => Value::BigInt(i64::from(i)),
+        // Numbers that travelled as text (e.g. `oid` inside JSON).
+        (ScalarKind::Int, Value::String(s)) => Value::Int(
+            s.trim()
+                .parse()
+                .map_err(|_| format!("`{s}` does not fit in Int"))?,
+        ),
+        (ScalarKind::BigInt, Value::String(s)) => Value::BigInt(
+            s.trim()
+                .parse()
+                .map_err(|_| format!("`{s}` does not fit in BigInt"))?,
+        ),
         (ScalarKind::BigInt, Value::Decimal(d)) => {
             Value::BigInt(i64::try_from(d.trunc()).map_err(|e| e.to_string())?)
         }
@@ -674,12 +874,18 @@ fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
                 .or_else(|_| Decimal::try_from(f))
                 .map_err(|e| e.to_string())?,
         ),
-        (ScalarKind::Decimal, Value::String(s)) => {
-            Value::Decimal(s.parse().map_err(|e: rust_decimal::Error| e.to_string())?)
-        }
+        (ScalarKind::Decimal, Value::String(s)) => Value::Decimal(parse_decimal(&s)?),
         (ScalarKind::Json, Value::String(s)) => {
             Value::Json(serde_json::from_str(&s).map_err(|e| e.to_string())?)
         }
+        // SQLite's JSONB columns have NUMERIC affinity: a document that is a bare number is
+        // stored as a number.
+        (ScalarKind::Json, Value::BigInt(i)) => Value::Json(i.into()),
+        (ScalarKind::Json, Value::Float(f)) => Value::Json(
+            serde_json::Number::from_f64(f)
+                .map(serde_json::Value::Number)
+                .ok_or_else(|| format!("{f} is not a JSON number"))?,
+        ),
         (ScalarKind::Json, Value::Bytes(b)) => {
             Value::Json(serde_json::from_slice(&b).map_err(|e| e.to_string())?)
         }
@@ -734,7 +940,7 @@ pub(crate) fn decode_json_column(
 
 fn decode_hex(hex: &str) -> std::result::Result<Vec<u8>, String> {
     let hex = hex.strip_prefix("\\x").unwrap_or(hex);
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err(format!("`{hex}` is not hexadecimal"));
     }
     (0..hex.len())
@@ -760,8 +966,19 @@ fn parse_datetime(s: &str) -> std::result::Result<DateTime<Utc>, String> {
             return Ok(d.with_timezone(&Utc));
         }
     }
+    if let Ok(d) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%#z") {
+        return Ok(d.with_timezone(&Utc));
+    }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)));
+    }
+    // A time of day (`time`, MySQL `TIME`), on 1970-01-01 as when read directly; with an
+    // offset (`timetz`), converted to UTC.
+    if let Ok(t) = NaiveTime::parse_from_str(s, "%H:%M:%S%.f") {
+        return Ok(Utc.from_utc_datetime(&NaiveDate::default().and_time(t)));
+    }
+    if let Ok(d) = DateTime::parse_from_str(&format!("1970-01-01 {s}"), "%Y-%m-%d %H:%M:%S%.f%#z") {
+        return Ok(d.with_timezone(&Utc));
     }
     Err(format!("`{s}` is not a date-time"))
 }

@@ -1310,3 +1310,21 @@ model Tenant {
 }
 "#
 );
+
+// ---- layout ---------------------------------------------------------------------------------
+
+case!(
+    block_layout_one_line_ok_but_fields_on_brace_lines_rejected,
+    r#"datasource db {
+  provider = "sqlite"
+}
+
+model A { id Int @id }
+
+model B {
+  id Int @id }
+
+model C { id Int @id
+}
+"#
+);

@@ -12,6 +12,7 @@ mod composite;
 mod config;
 mod constraints;
 mod defaults;
+mod layout;
 mod native;
 mod opclasses;
 mod relations;
@@ -98,6 +99,7 @@ fn build(
     };
 
     let tops: Vec<&ast::Top> = asts.iter().flat_map(|(_, a)| a.tops.iter()).collect();
+    layout::check(&mut cx, &tops);
     for t in &tops {
         if let ast::Top::TypeAlias(a) = t {
             cx.error(

@@ -198,7 +198,7 @@ impl<'s> Generator<'s> {
 
     fn rust_type(&self, f: &ir::Field) -> TokenStream {
         let base = match &f.field_type {
-            FieldType::Scalar(s) => scalar_type(*s),
+            FieldType::Scalar(_) => scalar_type(storage_scalar(f)),
             FieldType::Enum(e) => {
                 let name = self.names.enum_type(*e);
                 quote!(#name)
@@ -366,7 +366,7 @@ impl<'s> Generator<'s> {
         let name = &f.name;
         let column = &f.db_name;
         let (kind, enum_db) = match &f.field_type {
-            FieldType::Scalar(s) => (scalar_kind(*s), quote!(None)),
+            FieldType::Scalar(_) => (scalar_kind(storage_scalar(f)), quote!(None)),
             FieldType::Enum(e) => {
                 let db = &self.schema.enum_(*e).db_name;
                 (quote!(Enum), quote!(Some(#db)))
@@ -749,6 +749,19 @@ impl<'s> Generator<'s> {
                 #(#accessors)*
             }
         }
+    }
+}
+
+/// The scalar a field is read as: `Int` columns whose native type holds more than 32 bits
+/// (`@db.UnsignedInt`, `@db.Oid`) are read as `BigInt` (`i64`), so no value is out of range.
+fn storage_scalar(f: &ir::Field) -> ScalarType {
+    match (
+        f.scalar_type(),
+        f.native_type.as_ref().map(|n| n.name.as_str()),
+    ) {
+        (Some(ScalarType::Int), Some("UnsignedInt" | "Oid")) => ScalarType::BigInt,
+        (Some(s), _) => s,
+        (None, _) => ScalarType::String,
     }
 }
 

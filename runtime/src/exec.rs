@@ -520,7 +520,14 @@ fn decode_postgres(
 fn parse_decimal(text: &str) -> std::result::Result<Decimal, String> {
     let t = text.trim();
     let parsed = if t.contains(['e', 'E']) {
-        Decimal::from_scientific(t)
+        // Scientific notation comes from a double (SQLite REALs through JSON): read it as the
+        // double it is, as a direct read of the REAL does, so both paths agree.
+        match t.parse::<f64>() {
+            Ok(f) => {
+                Decimal::from_str_exact(&f.to_string()).or_else(|_| Decimal::from_scientific(t))
+            }
+            Err(_) => Decimal::from_scientific(t),
+        }
     } else {
         t.parse::<Decimal>()
     };

@@ -41,13 +41,19 @@ impl Dialect {
         use std::fmt::Write;
         match self {
             Dialect::Postgres => {
-                // Text parameters for columns whose type is not text-like need a cast.
+                // Parameters travel as text, float8, numeric or timestamp; columns of another
+                // type need a cast to compare or store them exactly. (`bit` alone would mean
+                // `bit(1)` and cut the value, so bit strings go through `varbit`.)
                 let native_cast = field.and_then(|f| match (f.kind, f.native_type) {
                     (ScalarKind::String, Some("Uuid")) => Some("uuid"),
                     (ScalarKind::String, Some("Inet")) => Some("inet"),
                     (ScalarKind::String, Some("Xml")) => Some("xml"),
-                    (ScalarKind::String, Some("Bit")) => Some("bit"),
-                    (ScalarKind::String, Some("VarBit")) => Some("varbit"),
+                    (ScalarKind::String, Some("Bit" | "VarBit")) => Some("varbit"),
+                    (ScalarKind::Float, Some("Real")) => Some("real"),
+                    (ScalarKind::Decimal, Some("Money")) => Some("money"),
+                    (ScalarKind::DateTime, Some("Date")) => Some("date"),
+                    (ScalarKind::DateTime, Some("Time")) => Some("time"),
+                    (ScalarKind::DateTime, Some("Timetz")) => Some("timetz"),
                     _ => None,
                 });
                 if let Some(ty) = native_cast {
@@ -77,6 +83,14 @@ impl Dialect {
                         let _ = write!(out, "${n}");
                     }
                 }
+            }
+            // MySQL compares BIT columns with numbers, not with byte strings.
+            Dialect::Mysql
+                if field.is_some_and(|f| {
+                    f.kind == ScalarKind::Bytes && f.native_type == Some("Bit")
+                }) =>
+            {
+                out.push_str("CAST(CONV(HEX(?), 16, 10) AS UNSIGNED)")
             }
             _ => out.push('?'),
         }

@@ -34,38 +34,62 @@ pub(crate) fn join_select_statement(s: &mut dyn Sink, m: &'static ModelMeta, arg
 fn json_column(s: &mut dyn Sink, alias: usize, m: &'static ModelMeta, field: usize) {
     let f = &m.fields[field];
     let d = s.dialect();
-    let text_cast = |s: &mut dyn Sink| {
-        s.sql("CAST(");
+    let col = |s: &mut dyn Sink| {
         s.alias(alias);
         s.sql(".");
         s.ident(f.column);
+    };
+    let text_cast = |s: &mut dyn Sink| {
+        s.sql("CAST(");
+        col(s);
         s.sql(if d == Dialect::Mysql {
             " AS CHAR)"
         } else {
             " AS TEXT)"
         });
     };
+    if f.list {
+        col(s);
+        return;
+    }
     match f.kind {
-        ScalarKind::Decimal | ScalarKind::Json if !f.list => text_cast(s),
-        ScalarKind::Bytes if !f.list => {
-            s.sql(match d {
-                Dialect::Postgres => "encode(",
-                _ => "HEX(",
-            });
-            s.alias(alias);
-            s.sql(".");
-            s.ident(f.column);
+        // SQLite's JSON prints REALs with 15 digits; its printf with the `!` flag is exact to
+        // about 19 (long double), enough to round-trip every double. Values stored as text or
+        // integers (decimals often are) travel as their text.
+        ScalarKind::Float | ScalarKind::Decimal if d == Dialect::Sqlite => {
+            s.sql("CASE typeof(");
+            col(s);
+            s.sql(") WHEN 'real' THEN printf('%!.20e', ");
+            col(s);
+            s.sql(") ELSE CAST(");
+            col(s);
+            s.sql(" AS TEXT) END");
+        }
+        // Money as text is locale-formatted (`$1,234.50`); go through NUMERIC.
+        ScalarKind::Decimal if f.native_type == Some("Money") => {
+            s.sql("CAST(CAST(");
+            col(s);
+            s.sql(" AS NUMERIC) AS TEXT)");
+        }
+        ScalarKind::Decimal | ScalarKind::Json => text_cast(s),
+        ScalarKind::Bytes => {
+            // HEX(NULL) is '' on SQLite and MySQL: keep NULL a NULL.
+            s.sql("CASE WHEN ");
+            col(s);
+            s.sql(" IS NULL THEN NULL ELSE ");
             s.sql(if d == Dialect::Postgres {
-                ", 'hex')"
+                "encode("
             } else {
-                ")"
+                "HEX("
+            });
+            col(s);
+            s.sql(if d == Dialect::Postgres {
+                ", 'hex') END"
+            } else {
+                ") END"
             });
         }
-        _ => {
-            s.alias(alias);
-            s.sql(".");
-            s.ident(f.column);
-        }
+        _ => col(s),
     }
 }
 

@@ -371,14 +371,14 @@ fn decode_sqlite(
     if raw.is_null() {
         return Ok(Value::Null);
     }
-    // SQLite values carry a storage class, whatever the column's declared type.
-    let storage = raw.type_info().name().to_string();
-    let v = match storage.as_str() {
+    // SQLite values carry a storage class, whatever the column's declared type; the class
+    // says how to read the value, so sqlx's own type check is skipped.
+    let v = match raw.type_info().name() {
         "INTEGER" | "BOOLEAN" | "INT8" | "BIGINT" => {
-            Value::BigInt(row.try_get::<i64, _>(i).map_err(err)?)
+            Value::BigInt(row.try_get_unchecked::<i64, _>(i).map_err(err)?)
         }
-        "REAL" | "NUMERIC" => Value::Float(row.try_get::<f64, _>(i).map_err(err)?),
-        "BLOB" => Value::Bytes(row.try_get::<Vec<u8>, _>(i).map_err(err)?),
+        "REAL" | "NUMERIC" => Value::Float(row.try_get_unchecked::<f64, _>(i).map_err(err)?),
+        "BLOB" => Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i).map_err(err)?),
         _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
     };
     coerce(v, spec)
@@ -393,8 +393,9 @@ fn decode_postgres(
     if raw.is_null() {
         return Ok(Value::Null);
     }
-    let ty = raw.type_info().name().to_string();
-    let v = match ty.as_str() {
+    let type_info = raw.type_info();
+    let ty: &str = type_info.name();
+    let v = match ty {
         "BOOL" => Value::Bool(row.try_get(i).map_err(err)?),
         "INT2" => Value::Int(i32::from(row.try_get::<i16, _>(i).map_err(err)?)),
         "INT4" => Value::Int(row.try_get(i).map_err(err)?),
@@ -430,7 +431,7 @@ fn decode_postgres(
             if raw.format() == sqlx::postgres::PgValueFormat::Text {
                 Value::String(String::from_utf8_lossy(bytes).into_owned())
             } else {
-                Value::DateTime(pg_datetime(ty.as_str(), bytes)?)
+                Value::DateTime(pg_datetime(ty, bytes)?)
             }
         }
         "INT4[]" => Value::List(
@@ -499,7 +500,7 @@ fn decode_postgres(
             if raw.format() == sqlx::postgres::PgValueFormat::Text {
                 Value::String(String::from_utf8_lossy(bytes).into_owned())
             } else {
-                match ty.as_str() {
+                match ty {
                     "INET" | "CIDR" => Value::String(pg_inet_text(bytes)?),
                     "TIMETZ" => Value::DateTime(pg_timetz(bytes)?),
                     _ => Value::String(pg_bits_text(bytes)?),
@@ -746,8 +747,9 @@ fn decode_mysql(
     if raw.is_null() {
         return Ok(Value::Null);
     }
-    let ty = raw.type_info().name().to_string();
-    let v = match ty.as_str() {
+    let type_info = raw.type_info();
+    let ty: &str = type_info.name();
+    let v = match ty {
         "BOOLEAN" | "TINYINT" | "SMALLINT" | "INT" | "MEDIUMINT" | "BIGINT" | "YEAR" => {
             Value::BigInt(row.try_get_unchecked::<i64, _>(i).map_err(err)?)
         }

@@ -46,6 +46,14 @@ impl Record {
             .unwrap_or_default()
     }
 
+    /// Puts `data` into relation slot `i`.
+    pub(crate) fn set_relation(&mut self, i: usize, data: RelationData) {
+        if self.relations.len() <= i {
+            self.relations.resize(i + 1, RelationData::NotLoaded);
+        }
+        self.relations[i] = data;
+    }
+
     /// Takes relation slot `i`.
     pub fn take_relation(&mut self, i: usize) -> RelationData {
         self.relations
@@ -81,9 +89,11 @@ fn to_record(m: &'static ModelMeta, args: &FindArgs, mut values: Vec<Value>) -> 
             _ => 0,
         })
         .collect();
+    // Relation slots are created when something is loaded into them.
+    let _ = m;
     Record {
         values,
-        relations: vec![RelationData::NotLoaded; m.relations.len()],
+        relations: Vec::new(),
         counts,
     }
 }
@@ -156,7 +166,7 @@ async fn find_many_joined(
                     ))
                 }
             };
-            record.relations[inc.relation] = relation_from_json(m, inc, json)?;
+            record.set_relation(inc.relation, relation_from_json(m, inc, json)?);
         }
         records.push(record);
     }
@@ -258,12 +268,12 @@ fn element_record(
         .collect();
     let mut record = Record {
         values,
-        relations: vec![RelationData::NotLoaded; m.relations.len()],
+        relations: Vec::new(),
         counts,
     };
     for inc in &args.includes {
         let j = it.next().unwrap_or_default();
-        record.relations[inc.relation] = relation_from_json(m, inc, j)?;
+        record.set_relation(inc.relation, relation_from_json(m, inc, j)?);
     }
     Ok((ordinal, record))
 }
@@ -387,11 +397,14 @@ async fn load_include(
                 by_parent.get(k).cloned()
             }
         });
-        p.relations[include.relation] = if rel.many {
-            RelationData::Many(found.unwrap_or_default())
-        } else {
-            RelationData::One(found.and_then(|v| v.into_iter().next()).map(Box::new))
-        };
+        p.set_relation(
+            include.relation,
+            if rel.many {
+                RelationData::Many(found.unwrap_or_default())
+            } else {
+                RelationData::One(found.and_then(|v| v.into_iter().next()).map(Box::new))
+            },
+        );
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 mod commands;
+mod migrate;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
@@ -52,6 +53,16 @@ enum Command {
         #[command(flatten)]
         schema: SchemaArg,
     },
+    /// Create and apply migrations, check and repair the migration history.
+    Migrate {
+        #[command(subcommand)]
+        cmd: migrate::MigrateCommand,
+    },
+    /// Push the schema to the database without migrations, or run SQL against it.
+    Db {
+        #[command(subcommand)]
+        cmd: migrate::DbCommand,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -73,6 +84,8 @@ fn main() -> ExitCode {
         }
         Command::Format { schema, check } => commands::format(schema.schema.as_deref(), check),
         Command::Generate { schema } => commands::generate(schema.schema.as_deref()),
+        Command::Migrate { cmd } => migrate::run_migrate(cmd),
+        Command::Db { cmd } => migrate::run_db(cmd),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "quarry", &mut script);

@@ -44,10 +44,10 @@ pub fn calculate_for(schema: &ir::Schema, dialect: Dialect) -> DatabaseSchema {
         table_of[mi] = Some(db.tables.len());
         db.tables.push(table);
     }
-    let uses_foreign_keys = schema
-        .datasource
-        .as_ref()
-        .map_or(true, |d| d.relation_mode == ir::RelationMode::ForeignKeys);
+    let uses_foreign_keys = !matches!(
+        &schema.datasource,
+        Some(d) if d.relation_mode == ir::RelationMode::Prisma
+    );
     if uses_foreign_keys {
         push_inline_foreign_keys(schema, &table_of, &mut db);
     }
@@ -387,7 +387,11 @@ fn action(a: ir::ReferentialAction) -> ForeignKeyAction {
     }
 }
 
-fn push_inline_foreign_keys(schema: &ir::Schema, table_of: &[Option<usize>], db: &mut DatabaseSchema) {
+fn push_inline_foreign_keys(
+    schema: &ir::Schema,
+    table_of: &[Option<usize>],
+    db: &mut DatabaseSchema,
+) {
     // (table position, relation field position, foreign key): sorted so that each table lists its
     // foreign keys in the order of its relation fields, as Prisma does.
     let mut fks: Vec<(usize, usize, ForeignKey)> = Vec::new();

@@ -94,12 +94,11 @@ fn default_values_equal(a: &DefaultValue, b: &DefaultValue) -> bool {
         (DefaultValue::DbGenerated(e), DefaultValue::Value(v))
         | (DefaultValue::Value(v), DefaultValue::DbGenerated(e)) => {
             let e = normalize_expression(e);
-            literal_spellings(v).iter().any(|s| *s == e)
+            literal_spellings(v).contains(&e)
         }
         (DefaultValue::Value(x), DefaultValue::Value(y)) => values_equal(x, y),
-        (DefaultValue::Now, DefaultValue::Value(_)) | (DefaultValue::Value(_), DefaultValue::Now) => {
-            false
-        }
+        (DefaultValue::Now, DefaultValue::Value(_))
+        | (DefaultValue::Value(_), DefaultValue::Now) => false,
     }
 }
 
@@ -260,10 +259,7 @@ mod tests {
 
     #[test]
     fn compares_values_by_meaning() {
-        assert!(values_equal(
-            &Value::Number("0.00".into()),
-            &Value::Int(0)
-        ));
+        assert!(values_equal(&Value::Number("0.00".into()), &Value::Int(0)));
         assert!(values_equal(&Value::Boolean(true), &Value::Int(1)));
         assert!(values_equal(
             &Value::Json("{ }".into()),

@@ -57,8 +57,6 @@ impl Cell {
 pub(crate) enum Param {
     /// Text.
     Text(String),
-    /// An integer.
-    Int(i64),
 }
 
 /// An open connection.
@@ -173,8 +171,13 @@ fn strip_prisma_params(url: &str) -> (String, Option<String>) {
                     schema = kv.split_once('=').map(|(_, v)| v.to_string());
                     false
                 }
-                "connection_limit" | "pool_timeout" | "connect_timeout" | "socket_timeout"
-                | "pgbouncer" | "statement_cache_size" | "sslaccept" => false,
+                "connection_limit"
+                | "pool_timeout"
+                | "connect_timeout"
+                | "socket_timeout"
+                | "pgbouncer"
+                | "statement_cache_size"
+                | "sslaccept" => false,
                 _ => true,
             }
         })
@@ -301,14 +304,17 @@ impl Connection {
     }
 
     /// Runs one statement with `?` placeholders; returns the affected row count.
-    pub(crate) async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, sqlx::Error> {
+    pub(crate) async fn execute(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<u64, sqlx::Error> {
         match &mut self.inner {
             Inner::Sqlite(c) => {
                 let mut q = sqlx::query(sql);
                 for p in params {
                     q = match p {
                         Param::Text(s) => q.bind(s.clone()),
-                        Param::Int(i) => q.bind(*i),
                     };
                 }
                 q.execute(c).await.map(|r| r.rows_affected())
@@ -319,7 +325,6 @@ impl Connection {
                 for p in params {
                     q = match p {
                         Param::Text(s) => q.bind(s.clone()),
-                        Param::Int(i) => q.bind(*i),
                     };
                 }
                 q.execute(c).await.map(|r| r.rows_affected())
@@ -329,7 +334,6 @@ impl Connection {
                 for p in params {
                     q = match p {
                         Param::Text(s) => q.bind(s.clone()),
-                        Param::Int(i) => q.bind(*i),
                     };
                 }
                 q.execute(c).await.map(|r| r.rows_affected())
@@ -349,7 +353,6 @@ impl Connection {
                 for p in params {
                     q = match p {
                         Param::Text(s) => q.bind(s.clone()),
-                        Param::Int(i) => q.bind(*i),
                     };
                 }
                 let rows = q.fetch_all(c).await?;
@@ -361,7 +364,6 @@ impl Connection {
                 for p in params {
                     q = match p {
                         Param::Text(s) => q.bind(s.clone()),
-                        Param::Int(i) => q.bind(*i),
                     };
                 }
                 let rows = q.fetch_all(c).await?;
@@ -372,13 +374,82 @@ impl Connection {
                 for p in params {
                     q = match p {
                         Param::Text(s) => q.bind(s.clone()),
-                        Param::Int(i) => q.bind(*i),
                     };
                 }
                 let rows = q.fetch_all(c).await?;
                 Ok(rows.iter().map(mysql_cells).collect())
             }
         }
+    }
+
+    /// Starts applying a migration: a transaction where the dialect has transactional DDL. On
+    /// SQLite, foreign keys are switched off first (they cannot be switched inside a
+    /// transaction) and the transaction is exclusive, which serializes concurrent deploys.
+    pub async fn begin_migration(&mut self) -> Result<()> {
+        let sql = match self.dialect() {
+            Dialect::Sqlite => "PRAGMA foreign_keys=OFF; BEGIN EXCLUSIVE",
+            Dialect::Postgres => "BEGIN",
+            Dialect::Mysql => return Ok(()),
+        };
+        self.execute_script(sql)
+            .await
+            .map_err(MigrateError::db("Could not start a transaction"))
+    }
+
+    /// Finishes a migration started with [`Connection::begin_migration`]. On SQLite the foreign
+    /// keys are checked first: any violation rolls everything back.
+    pub async fn commit_migration(&mut self) -> Result<()> {
+        match self.dialect() {
+            Dialect::Sqlite => {
+                let violations = self
+                    .query("PRAGMA foreign_key_check", &[])
+                    .await
+                    .map_err(MigrateError::db("Could not check foreign keys"))?;
+                if let Some(v) = violations.first() {
+                    self.rollback_migration().await;
+                    return Err(MigrateError::Unsupported(format!(
+                        "The migration leaves rows in `{}` that reference missing rows in `{}` \
+                         ({} violation{} in all); it was rolled back.",
+                        v.first().map(Cell::string).unwrap_or_default(),
+                        v.get(2).map(Cell::string).unwrap_or_default(),
+                        violations.len(),
+                        if violations.len() == 1 { "" } else { "s" }
+                    )));
+                }
+                self.execute_script("COMMIT; PRAGMA foreign_keys=ON")
+                    .await
+                    .map_err(MigrateError::db("Could not commit"))
+            }
+            Dialect::Postgres => self
+                .execute_script("COMMIT")
+                .await
+                .map_err(MigrateError::db("Could not commit")),
+            Dialect::Mysql => Ok(()),
+        }
+    }
+
+    /// Abandons a migration started with [`Connection::begin_migration`] (best effort).
+    pub async fn rollback_migration(&mut self) {
+        let sql = match self.dialect() {
+            Dialect::Sqlite => "ROLLBACK; PRAGMA foreign_keys=ON",
+            Dialect::Postgres => "ROLLBACK",
+            Dialect::Mysql => return,
+        };
+        let _ = self.execute_script(sql).await;
+    }
+
+    /// Applies a script in one transaction (where the dialect allows), foreign keys checked at
+    /// the end on SQLite.
+    pub async fn apply_script(&mut self, script: &str) -> Result<()> {
+        self.begin_migration().await?;
+        if let Err(e) = self.execute_script(script).await {
+            self.rollback_migration().await;
+            return Err(MigrateError::Database {
+                context: "The script failed".to_string(),
+                source: e,
+            });
+        }
+        self.commit_migration().await
     }
 
     /// Closes the connection.
@@ -533,7 +604,9 @@ pub async fn create_database(url: &str, name: &str) -> Result<()> {
     let sql = format!("CREATE DATABASE {}", dialect.quote(name));
     conn.execute_script(&sql)
         .await
-        .map_err(MigrateError::db(format!("Could not create the database `{name}`")))?;
+        .map_err(MigrateError::db(format!(
+            "Could not create the database `{name}`"
+        )))?;
     conn.close().await;
     Ok(())
 }
@@ -543,12 +616,17 @@ pub async fn drop_database(url: &str, name: &str) -> Result<()> {
     let dialect = Dialect::from_url(url).unwrap_or(Dialect::Postgres);
     let mut conn = connect_admin(url).await?;
     let sql = match dialect {
-        Dialect::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", dialect.quote(name)),
+        Dialect::Postgres => format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            dialect.quote(name)
+        ),
         _ => format!("DROP DATABASE IF EXISTS {}", dialect.quote(name)),
     };
     conn.execute_script(&sql)
         .await
-        .map_err(MigrateError::db(format!("Could not drop the database `{name}`")))?;
+        .map_err(MigrateError::db(format!(
+            "Could not drop the database `{name}`"
+        )))?;
     conn.close().await;
     Ok(())
 }
@@ -595,7 +673,10 @@ mod tests {
             with_database("mysql://root@h:3306/test?ssl-mode=disabled", "shadow"),
             "mysql://root@h:3306/shadow?ssl-mode=disabled"
         );
-        assert_eq!(database_name("postgresql://u@h/db?schema=x").as_deref(), Some("db"));
+        assert_eq!(
+            database_name("postgresql://u@h/db?schema=x").as_deref(),
+            Some("db")
+        );
         assert_eq!(
             strip_prisma_params("postgresql://u@h/db?schema=app&connection_limit=5"),
             ("postgresql://u@h/db".to_string(), Some("app".to_string()))
@@ -614,6 +695,9 @@ mod tests {
                 "DROP TABLE `b`".to_string()
             ]
         );
-        assert_eq!(numbered_placeholders("a = ? AND b = ?"), "a = $1 AND b = $2");
+        assert_eq!(
+            numbered_placeholders("a = ? AND b = ?"),
+            "a = $1 AND b = $2"
+        );
     }
 }

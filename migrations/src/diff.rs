@@ -309,14 +309,14 @@ impl<'a> TablePair<'a> {
             && a.referenced_columns == b.referenced_columns
             && a.on_delete == b.on_delete
             && a.on_update == b.on_update
-            && a.columns.iter().all(|c| {
-                match (self.prev.column(c), self.next.column(c)) {
+            && a.columns
+                .iter()
+                .all(|c| match (self.prev.column(c), self.next.column(c)) {
                     (Some(p), Some(n)) => {
                         type_change(p, n, self.previous_schema, self.next_schema).is_none()
                     }
                     _ => false,
-                }
-            })
+                })
     }
 
     /// (dropped, created, renamed) foreign keys, by position in their table.
@@ -355,7 +355,10 @@ impl<'a> TablePair<'a> {
         let (dropped_fks, created_fks, _) = self.foreign_key_changes();
         self.primary_key_changed()
             || !self.dropped_columns().is_empty()
-            || self.added_columns().iter().any(|c| c.arity == ColumnArity::Required)
+            || self
+                .added_columns()
+                .iter()
+                .any(|c| c.arity == ColumnArity::Required)
             || self.column_pairs().iter().any(|(_, _, ch)| ch.any())
             || !dropped_fks.is_empty()
             || !created_fks.is_empty()
@@ -366,8 +369,12 @@ impl<'a> TablePair<'a> {
             redefines.push(self.redefinition());
             return;
         }
+        let first = steps.len();
         self.push_foreign_key_steps(steps);
         self.push_index_steps(steps);
+        if self.dialect() == Dialect::Mysql {
+            self.mysql_foreign_key_indexes(steps, first);
+        }
         let changes = self.table_changes();
         if !changes.is_empty() {
             steps.push((
@@ -378,6 +385,94 @@ impl<'a> TablePair<'a> {
                 }),
             ));
         }
+    }
+
+    /// InnoDB needs an index on every foreign key's columns and creates one, named after the
+    /// constraint, when none exists. So on MySQL: a foreign key whose last covering index is
+    /// dropped is dropped and re-added around the index drop, and dropping a foreign key also
+    /// drops the index InnoDB made for it.
+    fn mysql_foreign_key_indexes(&self, steps: &mut Vec<(Key, Step)>, first: usize) {
+        let dropped_index = |name: &str, steps: &[(Key, Step)]| {
+            steps[first..].iter().any(|(_, s)| {
+                matches!(s, Step::DropIndex { table, index } if *table == self.prev.name && index.name == name)
+            })
+        };
+        let covers = |i: &crate::database::Index, fk: &ForeignKey| {
+            i.columns.len() >= fk.columns.len()
+                && i.columns.iter().zip(&fk.columns).all(|(c, f)| c.name == *f)
+        };
+        let pk_covers = |fk: &ForeignKey| {
+            self.prev.primary_key.as_ref().is_some_and(|pk| {
+                pk.columns.len() >= fk.columns.len()
+                    && pk
+                        .columns
+                        .iter()
+                        .zip(&fk.columns)
+                        .all(|(c, f)| c.name == *f)
+            })
+        };
+        let (dropped_fks, _, _) = self.foreign_key_changes();
+        let mut extra = Vec::new();
+        for (fi, fk) in self.prev.foreign_keys.iter().enumerate() {
+            let fk_dropped = dropped_fks.contains(&fi)
+                || steps[first..].iter().any(|(_, s)| {
+                    matches!(s, Step::DropForeignKey { foreign_key, .. } if foreign_key == fk)
+                });
+            let explicit: Vec<&crate::database::Index> =
+                self.prev.indexes.iter().filter(|i| covers(i, fk)).collect();
+            if fk_dropped {
+                let columns_stay = fk.columns.iter().all(|c| self.next.column(c).is_some());
+                if explicit.is_empty() && !pk_covers(fk) && columns_stay {
+                    if let Some(name) = &fk.name {
+                        extra.push((
+                            (self.pi, usize::MAX, fi, 0),
+                            Step::DropIndex {
+                                table: self.prev.name.clone(),
+                                index: crate::database::Index {
+                                    name: name.clone(),
+                                    kind: crate::database::IndexKind::Normal,
+                                    columns: fk
+                                        .columns
+                                        .iter()
+                                        .map(crate::database::IndexColumn::named)
+                                        .collect(),
+                                    algorithm: None,
+                                },
+                            },
+                        ));
+                    }
+                }
+                continue;
+            }
+            let loses_last_index = !explicit.is_empty()
+                && !pk_covers(fk)
+                && explicit.iter().all(|i| dropped_index(&i.name, steps));
+            if loses_last_index {
+                let next_fk = self
+                    .next
+                    .foreign_keys
+                    .iter()
+                    .enumerate()
+                    .find(|(_, n)| self.foreign_keys_match(fk, n));
+                if let Some((ni, next_fk)) = next_fk {
+                    extra.push((
+                        (self.pi, fi, 0, 0),
+                        Step::DropForeignKey {
+                            table: self.prev.name.clone(),
+                            foreign_key: fk.clone(),
+                        },
+                    ));
+                    extra.push((
+                        (self.ni, ni, 0, 0),
+                        Step::AddForeignKey {
+                            table: self.prev.name.clone(),
+                            foreign_key: next_fk.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+        steps.extend(extra);
     }
 
     fn redefinition(&self) -> RedefineTable {
@@ -506,7 +601,10 @@ impl<'a> TablePair<'a> {
         }
         for (pi, p) in prev.iter().enumerate() {
             // Indexes on a column that is dropped go away with the column.
-            let on_dropped_column = p.columns.iter().any(|c| self.next.column(&c.name).is_none());
+            let on_dropped_column = p
+                .columns
+                .iter()
+                .any(|c| self.next.column(&c.name).is_none());
             if !prev_done[pi] && !touches_recreated(p) && !on_dropped_column {
                 steps.push((
                     (self.pi, pi, 0, 0),

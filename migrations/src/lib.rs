@@ -12,18 +12,33 @@
 #![deny(unsafe_code)]
 
 pub mod calculate;
+pub mod commands;
 mod compare;
+pub mod connection;
 pub mod database;
-pub mod diff;
 pub mod dialect;
+pub mod diff;
+pub mod error;
+pub mod history;
+pub mod introspect;
+pub mod lint;
+pub mod migrations_dir;
+pub mod project;
 pub mod render;
+pub mod shadow;
 pub mod steps;
+pub mod summary;
 mod util;
 
 pub use calculate::{calculate, calculate_for};
+pub use connection::Connection;
 pub use database::DatabaseSchema;
 pub use dialect::Dialect;
 pub use diff::diff;
+pub use error::{MigrateError, Result};
+pub use introspect::introspect;
+pub use project::Project;
 pub use render::render_script;
 pub use steps::{Migration, Step};
+pub use summary::summarize;
 pub use util::checksum;

@@ -46,7 +46,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Decodes hex; `None` when malformed.
 pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if s.len() % 2 == 1 {
         return None;
     }
     (0..s.len())

@@ -30,10 +30,50 @@ impl Rng {
 }
 
 const TOKENS: &[&str] = &[
-    "{", "}", "(", ")", "[", "]", "@", "@@", "@id", "@unique", "@default(", "@relation(", "\"",
-    "//", "///", "/*", "*/", "model", "enum", "view", "type", "datasource", "generator", "?",
-    "[]", ",", ":", "=", "\n", "\t", "Int", "String?", "User", "@db.VarChar(", "env(\"X\")",
-    "fields: [", "references: [", "onDelete: Cascade", "\\", "é", "🚀", "0", "-1.5", "autoincrement()",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "@",
+    "@@",
+    "@id",
+    "@unique",
+    "@default(",
+    "@relation(",
+    "\"",
+    "//",
+    "///",
+    "/*",
+    "*/",
+    "model",
+    "enum",
+    "view",
+    "type",
+    "datasource",
+    "generator",
+    "?",
+    "[]",
+    ",",
+    ":",
+    "=",
+    "\n",
+    "\t",
+    "Int",
+    "String?",
+    "User",
+    "@db.VarChar(",
+    "env(\"X\")",
+    "fields: [",
+    "references: [",
+    "onDelete: Cascade",
+    "\\",
+    "é",
+    "🚀",
+    "0",
+    "-1.5",
+    "autoincrement()",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -85,7 +125,10 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
 fn inputs() -> Vec<(String, String)> {
     let mut files = files_with_suffix(&workspace_root().join("schema-examples"), ".prisma");
     if let Some(shared) = shared_dir() {
-        files.extend(files_with_suffix(&shared.join("conformance/psl"), ".prisma"));
+        files.extend(files_with_suffix(
+            &shared.join("conformance/psl"),
+            ".prisma",
+        ));
     }
     files
         .into_iter()
@@ -98,14 +141,18 @@ fn inputs() -> Vec<(String, String)> {
 
 /// Checks one input; returns a description of the failure.
 fn check(text: &str) -> Result<bool, String> {
-    let validated = catch_unwind(AssertUnwindSafe(|| validate(&SourceMap::single("schema.prisma", text))))
-        .map_err(|_| "validate panicked".to_string())?;
+    let validated = catch_unwind(AssertUnwindSafe(|| {
+        validate(&SourceMap::single("schema.prisma", text))
+    }))
+    .map_err(|_| "validate panicked".to_string())?;
     let formatted = catch_unwind(AssertUnwindSafe(|| format_schema(text)))
         .map_err(|_| "format panicked".to_string())?;
     // Rendering diagnostics must not panic either.
     let sources = SourceMap::single("schema.prisma", text);
     catch_unwind(AssertUnwindSafe(|| {
-        validated.diagnostics.render(&sources, quarry_schema::Color::Always);
+        validated
+            .diagnostics
+            .render(&sources, quarry_schema::Color::Always);
         validated.diagnostics.to_json(&sources);
     }))
     .map_err(|_| "rendering diagnostics panicked".to_string())?;
@@ -115,15 +162,18 @@ fn check(text: &str) -> Result<bool, String> {
     let once = formatted.map_err(|_| "a valid schema could not be formatted".to_string())?;
     let twice = format_schema(&once).map_err(|_| "formatted output does not parse".to_string())?;
     if once != twice {
-        return Err(format!("formatting is not idempotent:\n--- once\n{once}\n--- twice\n{twice}"));
+        return Err(format!(
+            "formatting is not idempotent:\n--- once\n{once}\n--- twice\n{twice}"
+        ));
     }
     let revalidated = validate(&SourceMap::single("schema.prisma", once.as_str()));
     if revalidated.diagnostics.has_errors() {
         return Err(format!(
             "formatting made a valid schema invalid:\n{once}\n{}",
-            revalidated
-                .diagnostics
-                .render(&SourceMap::single("schema.prisma", once.as_str()), quarry_schema::Color::Never)
+            revalidated.diagnostics.render(
+                &SourceMap::single("schema.prisma", once.as_str()),
+                quarry_schema::Color::Never
+            )
         ));
     }
     Ok(true)
@@ -162,7 +212,10 @@ fn mutated_schemas_never_panic_and_format_idempotently() {
         }
     }
     std::panic::set_hook(hook);
-    println!("robustness: {cases} mutated schemas, {valid} of them valid; {} failures", failures.len());
+    println!(
+        "robustness: {cases} mutated schemas, {valid} of them valid; {} failures",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

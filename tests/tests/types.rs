@@ -1124,7 +1124,7 @@ mod native_postgres {
                     email.into(),
                     user.into(),
                     country.into(),
-                    age.map(i32::from).into(),
+                    age.into(),
                     Value::Int(logins),
                     Value::BigInt(karma),
                     Value::Decimal(dec(balance)),

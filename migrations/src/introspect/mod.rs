@@ -48,7 +48,9 @@ pub(crate) fn leading_string_literal(s: &str) -> Option<(String, &str)> {
 /// True for `-12`, `0.5`, `1e3`.
 pub(crate) fn is_number(s: &str) -> bool {
     let s = s.trim();
-    !s.is_empty() && s.parse::<f64>().is_ok() && !s.eq_ignore_ascii_case("nan")
+    !s.is_empty()
+        && s.parse::<f64>().is_ok()
+        && !s.eq_ignore_ascii_case("nan")
         && !s.to_ascii_lowercase().contains("inf")
 }
 

@@ -336,7 +336,7 @@ async fn read_indexes(conn: &mut Connection, schema: &mut DatabaseSchema) -> Res
     let mut raws: Vec<Raw> = Vec::new();
     for row in rows(conn, INDEXES, "indexes").await? {
         let (table, name) = (row[0].string(), row[1].string());
-        if raws.last().map_or(true, |r| r.table != table || r.name != name) {
+        if !matches!(raws.last(), Some(r) if r.table == table && r.name == name) {
             raws.push(Raw {
                 table,
                 name,

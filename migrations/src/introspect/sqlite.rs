@@ -2,7 +2,7 @@
 //! `foreign_key_list` pragmas.
 
 use super::{constant_default, is_number, leading_string_literal, HISTORY_TABLES};
-use crate::connection::{Cell, Connection, Param};
+use crate::connection::{Cell, Connection};
 use crate::database::{
     Column, ColumnArity, ColumnType, DatabaseSchema, DefaultValue, ForeignKey, ForeignKeyAction,
     Index, IndexColumn, IndexKind, PrimaryKey, SortOrder, Table, TypeFamily,
@@ -34,7 +34,9 @@ async fn pragma(conn: &mut Connection, pragma: &str, arg: &str) -> Result<Vec<Ve
     let sql = format!("PRAGMA {pragma}({})", Dialect::Sqlite.quote(arg));
     conn.query(&sql, &[])
         .await
-        .map_err(MigrateError::db(format!("Could not read {pragma} of `{arg}`")))
+        .map_err(MigrateError::db(format!(
+            "Could not read {pragma} of `{arg}`"
+        )))
 }
 
 async fn table(conn: &mut Connection, name: &str, sql: &str) -> Result<Table> {

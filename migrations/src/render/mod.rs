@@ -207,11 +207,6 @@ pub fn render_script(migration: &Migration) -> String {
         .join("\n")
 }
 
-/// A column's default as SQL text, in the schema's dialect.
-pub fn default_sql(column: &Column, schema: &DatabaseSchema) -> Option<String> {
-    renderer(schema.dialect).default_expression(column, schema)
-}
-
 /// Formats a DateTime default the way Prisma writes it (`2030-01-01 00:00:00 +00:00`).
 pub(crate) fn datetime_literal(s: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(s) {

@@ -11,6 +11,14 @@ use crate::util::hex;
 
 pub(crate) struct PostgresRenderer;
 
+/// An `ALTER TABLE`'s clauses, with the statements that must run before and after it.
+#[derive(Default)]
+struct AlterStatements {
+    before: Vec<String>,
+    clauses: Vec<String>,
+    after: Vec<String>,
+}
+
 impl PostgresRenderer {
     /// `"name" TYPE NOT NULL DEFAULT x`, indented like Prisma's.
     fn column(&self, column: &Column, schema: &DatabaseSchema) -> String {
@@ -74,14 +82,15 @@ impl PostgresRenderer {
     fn alter_column(
         &self,
         table: &str,
-        prev: &Column,
-        next: &Column,
-        changes: ColumnChanges,
+        (prev, next, changes): (&Column, &Column, ColumnChanges),
         schema: &DatabaseSchema,
-        before: &mut Vec<String>,
-        clauses: &mut Vec<String>,
-        after: &mut Vec<String>,
+        out: &mut AlterStatements,
     ) {
+        let AlterStatements {
+            before,
+            clauses,
+            after,
+        } = out;
         let prefix = format!("ALTER COLUMN {}", self.quote(&prev.name));
         let mut set_type = changes.type_changed;
         if changes.arity {
@@ -196,43 +205,37 @@ impl SqlRenderer for PostgresRenderer {
     fn alter_table(&self, alter: &AlterTable, migration: &Migration) -> Vec<String> {
         let table = &alter.table;
         let schema = &migration.next;
-        let mut before = Vec::new();
-        let mut clauses = Vec::new();
-        let mut after = Vec::new();
+        let mut out = AlterStatements::default();
         for change in &alter.changes {
             match change {
                 TableChange::DropPrimaryKey { name } => {
                     let name = name.clone().unwrap_or_else(|| format!("{table}_pkey"));
-                    clauses.push(format!("DROP CONSTRAINT {}", self.quote(&name)));
+                    out.clauses
+                        .push(format!("DROP CONSTRAINT {}", self.quote(&name)));
                 }
-                TableChange::RenamePrimaryKey { from, to } => clauses.push(format!(
+                TableChange::RenamePrimaryKey { from, to } => out.clauses.push(format!(
                     "RENAME CONSTRAINT {} TO {}",
                     self.quote(from),
                     self.quote(to)
                 )),
                 TableChange::DropColumn(c) => {
-                    clauses.push(format!("DROP COLUMN {}", self.quote(&c.name)));
+                    out.clauses
+                        .push(format!("DROP COLUMN {}", self.quote(&c.name)));
                 }
                 TableChange::AddColumn(c) => {
-                    clauses.push(format!("ADD COLUMN {}", self.column(c, schema)));
+                    out.clauses
+                        .push(format!("ADD COLUMN {}", self.column(c, schema)));
                 }
                 TableChange::AlterColumn {
                     previous,
                     next,
                     changes,
-                } => self.alter_column(
-                    table,
-                    previous,
-                    next,
-                    *changes,
-                    schema,
-                    &mut before,
-                    &mut clauses,
-                    &mut after,
-                ),
+                } => self.alter_column(table, (previous, next, *changes), schema, &mut out),
                 TableChange::DropAndRecreateColumn { previous, next } => {
-                    clauses.push(format!("DROP COLUMN {}", self.quote(&previous.name)));
-                    clauses.push(format!("ADD COLUMN {}", self.column(next, schema)));
+                    out.clauses
+                        .push(format!("DROP COLUMN {}", self.quote(&previous.name)));
+                    out.clauses
+                        .push(format!("ADD COLUMN {}", self.column(next, schema)));
                 }
                 TableChange::AddPrimaryKey(pk) => {
                     let named = pk
@@ -242,20 +245,21 @@ impl SqlRenderer for PostgresRenderer {
                         .unwrap_or_default();
                     let cols: Vec<String> =
                         pk.columns.iter().map(|c| self.quote(&c.name)).collect();
-                    clauses.push(format!("ADD {named}PRIMARY KEY ({})", cols.join(", ")));
+                    out.clauses
+                        .push(format!("ADD {named}PRIMARY KEY ({})", cols.join(", ")));
                 }
             }
         }
-        let mut out = before;
-        if !clauses.is_empty() {
-            out.push(format!(
+        let mut statements = out.before;
+        if !out.clauses.is_empty() {
+            statements.push(format!(
                 "ALTER TABLE {} {}",
                 self.quote(table),
-                clauses.join(",\n")
+                out.clauses.join(",\n")
             ));
         }
-        out.extend(after);
-        out
+        statements.extend(out.after);
+        statements
     }
 
     fn redefine_tables(&self, _tables: &[RedefineTable], _migration: &Migration) -> Vec<String> {
@@ -389,7 +393,11 @@ impl SqlRenderer for PostgresRenderer {
             }
         }
         for (t, c) in &users {
-            let array = if c.arity == ColumnArity::List { "[]" } else { "" };
+            let array = if c.arity == ColumnArity::List {
+                "[]"
+            } else {
+                ""
+            };
             stmts.push(format!(
                 "ALTER TABLE {table} ALTER COLUMN {col} TYPE {new}{array} USING ({col}::text::{new}{array})",
                 table = self.quote(&t.name),

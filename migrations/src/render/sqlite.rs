@@ -46,7 +46,11 @@ impl SqliteRenderer {
             Value::Boolean(b) => b.to_string(),
             Value::List(items) => format!(
                 "'[{}]'",
-                items.iter().map(|i| self.value(i)).collect::<Vec<_>>().join(",")
+                items
+                    .iter()
+                    .map(|i| self.value(i))
+                    .collect::<Vec<_>>()
+                    .join(",")
             ),
         }
     }

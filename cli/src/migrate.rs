@@ -1,0 +1,633 @@
+//! `quarry migrate ...` and `quarry db ...`: arguments, prompts, output and exit codes around
+//! the library calls in `quarry_migrate::commands`.
+//!
+//! Flag names follow Prisma 7. Exit codes: 0 success, 1 failure (and `migrate status` with
+//! anything pending, failed, edited or missing), 2 a difference for `migrate diff --exit-code`.
+
+use crate::commands::{out, CliResult};
+use crate::SchemaArg;
+use clap::{Args, Subcommand};
+use quarry_migrate::commands::{
+    self as migrate, DevOptions, DiffOptions, DiffSource, Interaction, PushOptions,
+};
+use quarry_migrate::{render_script, summarize, MigrateError, Project};
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `quarry migrate ...`
+#[derive(Subcommand)]
+pub(crate) enum MigrateCommand {
+    /// Create a migration from the schema's changes, apply it to the development database.
+    ///
+    /// Replays the migrations folder on a shadow database, detects drift, applies pending
+    /// migrations, writes `migrations/<timestamp>_<name>/migration.sql` and `down.sql`, and
+    /// applies the new migration. Asks before losing data; refuses when not interactive unless
+    /// `--accept-data-loss` is given.
+    Dev {
+        #[command(flatten)]
+        schema: SchemaArg,
+        /// The migration's name.
+        #[arg(long, short = 'n')]
+        name: Option<String>,
+        /// Write the migration without applying it (to edit it first).
+        #[arg(long)]
+        create_only: bool,
+        /// Accept data loss without asking.
+        #[arg(long)]
+        accept_data_loss: bool,
+        /// Do not regenerate the client afterwards.
+        #[arg(long)]
+        skip_generate: bool,
+    },
+    /// Apply pending migrations, in order, and record them. For CI and production: never asks.
+    Deploy {
+        #[command(flatten)]
+        schema: SchemaArg,
+    },
+    /// Show the migration history's state. Exits 1 when migrations are pending, failed, edited
+    /// after they were applied, or missing locally.
+    Status {
+        #[command(flatten)]
+        schema: SchemaArg,
+    },
+    /// Drop every table of the database and apply all migrations.
+    Reset {
+        #[command(flatten)]
+        schema: SchemaArg,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'f')]
+        force: bool,
+    },
+    /// Mark a migration applied or rolled back in the history, e.g. after fixing a failure.
+    Resolve {
+        #[command(flatten)]
+        schema: SchemaArg,
+        #[command(flatten)]
+        target: ResolveTarget,
+    },
+    /// Apply the `down.sql` of the last migration (or of every migration after `--to NAME`).
+    /// For development databases.
+    Down {
+        #[command(flatten)]
+        schema: SchemaArg,
+        /// Revert the migrations applied after this one.
+        #[arg(long, value_name = "NAME")]
+        to: Option<String>,
+    },
+    /// Compare two schema sources and print the difference (a summary, or SQL with --script).
+    Diff(DiffArgs),
+}
+
+/// Exactly one of `--applied NAME` and `--rolled-back NAME`.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct ResolveTarget {
+    /// Record this migration as applied.
+    #[arg(long, value_name = "NAME")]
+    applied: Option<String>,
+    /// Record this failed migration as rolled back, so that deploy applies it again.
+    #[arg(long, value_name = "NAME")]
+    rolled_back: Option<String>,
+}
+
+/// `quarry migrate diff` arguments.
+#[derive(Args)]
+pub(crate) struct DiffArgs {
+    /// Compare from an empty database.
+    #[arg(long, group = "from")]
+    from_empty: bool,
+    /// Compare from a Prisma schema (file or folder).
+    #[arg(long, value_name = "PATH", group = "from")]
+    from_schema: Option<PathBuf>,
+    /// Compare from a migrations folder (replayed on a shadow database).
+    #[arg(long, value_name = "DIR", group = "from")]
+    from_migrations: Option<PathBuf>,
+    /// Compare from a live database.
+    #[arg(long, value_name = "URL", group = "from")]
+    from_url: Option<String>,
+    /// Compare to an empty database.
+    #[arg(long, group = "to")]
+    to_empty: bool,
+    /// Compare to a Prisma schema (file or folder).
+    #[arg(long, value_name = "PATH", group = "to")]
+    to_schema: Option<PathBuf>,
+    /// Compare to a migrations folder (replayed on a shadow database).
+    #[arg(long, value_name = "DIR", group = "to")]
+    to_migrations: Option<PathBuf>,
+    /// Compare to a live database.
+    #[arg(long, value_name = "URL", group = "to")]
+    to_url: Option<String>,
+    /// A database that may be emptied to replay migrations (PostgreSQL, MySQL).
+    #[arg(long, value_name = "URL")]
+    shadow_database_url: Option<String>,
+    /// Print the SQL script instead of a summary.
+    #[arg(long)]
+    script: bool,
+    /// Write the output to a file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 0 when there is no difference, 2 when there is one, 1 on error.
+    #[arg(long)]
+    exit_code: bool,
+}
+
+/// `quarry db ...`
+#[derive(Subcommand)]
+pub(crate) enum DbCommand {
+    /// Make the database match the schema without writing a migration (prototyping).
+    Push {
+        #[command(flatten)]
+        schema: SchemaArg,
+        /// Accept data loss without asking.
+        #[arg(long)]
+        accept_data_loss: bool,
+        /// Empty the database first.
+        #[arg(long)]
+        force_reset: bool,
+    },
+    /// Run an SQL script against the database.
+    Execute {
+        #[command(flatten)]
+        schema: SchemaArg,
+        /// The script file.
+        #[arg(long, value_name = "FILE", group = "input", required = true)]
+        file: Option<PathBuf>,
+        /// Read the script from standard input.
+        #[arg(long, group = "input")]
+        stdin: bool,
+        /// The database (default: the schema's datasource, or DATABASE_URL).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
+}
+
+/// Prints progress to stdout, warnings to stderr, and asks on the terminal when there is one.
+struct Terminal {
+    interactive: bool,
+}
+
+impl Terminal {
+    fn new() -> Terminal {
+        Terminal {
+            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl Interaction for Terminal {
+    fn info(&mut self, message: &str) {
+        out(&format!("{message}\n"));
+    }
+
+    fn warn(&mut self, message: &str) {
+        eprintln!("warning: {message}");
+    }
+
+    fn confirm(&mut self, question: &str) -> bool {
+        if !self.interactive {
+            return false;
+        }
+        eprint!("{question} [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        if std::io::stdin().lock().read_line(&mut line).is_err() {
+            return false;
+        }
+        matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    }
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// Loads `KEY=value` lines of a `.env` file into the environment (existing variables win).
+fn load_dotenv(dir: &Path) {
+    let Ok(text) = std::fs::read_to_string(dir.join(".env")) else {
+        return;
+    };
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
+}
+
+fn load_project(schema: &SchemaArg) -> Result<Project, MigrateError> {
+    let cwd = std::env::current_dir().map_err(|e| MigrateError::Io {
+        path: PathBuf::from("."),
+        source: e,
+    })?;
+    load_dotenv(&cwd);
+    let project = Project::load(schema.schema.as_deref(), &cwd)?;
+    load_dotenv(&project.base_dir);
+    // `.env` next to the schema may hold the URL: read the datasource again.
+    if project.url.is_none() {
+        return Project::from_schema(project.schema, project.base_dir);
+    }
+    Ok(project)
+}
+
+/// True when a generator block asks for the Quarry client.
+fn has_quarry_generator(project: &Project) -> bool {
+    project
+        .schema
+        .generators
+        .iter()
+        .any(|g| g.provider.resolve().is_some_and(|p| p.contains("quarry")))
+}
+
+fn fail(e: &MigrateError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(1)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Runs `quarry migrate ...`.
+pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
+    let rt = runtime()?;
+    let mut ui = Terminal::new();
+    let code = match cmd {
+        MigrateCommand::Dev {
+            schema,
+            name,
+            create_only,
+            accept_data_loss,
+            skip_generate,
+        } => rt.block_on(async {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            let options = DevOptions {
+                name,
+                create_only,
+                accept_data_loss,
+            };
+            match migrate::dev(&project, &options, &mut ui).await {
+                Ok(report) => {
+                    match (&report.created, report.created_applied) {
+                        (Some(m), true) => out(&format!(
+                            "\nYour database is now in sync with your schema (migration `{}`).\n",
+                            m.name
+                        )),
+                        (Some(m), false) => out(&format!(
+                            "\nMigration `{}` was created but not applied. Edit it if needed, \
+                             then run `quarry migrate dev` to apply it.\n",
+                            m.name
+                        )),
+                        (None, _) => {}
+                    }
+                    if skip_generate || !has_quarry_generator(&project) {
+                        return ExitCode::SUCCESS;
+                    }
+                    // Like Prisma, keep the client in step with the migrated schema.
+                    match crate::commands::generate(schema.schema.as_deref()) {
+                        Ok(code) => code,
+                        Err(e) => {
+                            eprintln!("error: generating the client failed: {e}");
+                            ExitCode::from(1)
+                        }
+                    }
+                }
+                Err(e) => fail(&e),
+            }
+        }),
+        MigrateCommand::Deploy { schema } => rt.block_on(async {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            let local = project.migrations.list().map(|l| l.len()).unwrap_or(0);
+            out(&format!(
+                "{local} migration{} found in {}\n",
+                plural(local),
+                project.migrations.path.display()
+            ));
+            match migrate::deploy(&project, &mut ui).await {
+                Ok(report) => {
+                    if report.adopted_from_prisma > 0 {
+                        out(&format!(
+                            "Adopted {} applied migration{} from Prisma's _prisma_migrations.\n",
+                            report.adopted_from_prisma,
+                            plural(report.adopted_from_prisma)
+                        ));
+                    }
+                    for name in &report.edited {
+                        eprintln!("warning: migration `{name}` was modified after it was applied.");
+                    }
+                    if report.applied.is_empty() {
+                        out("No pending migrations to apply.\n");
+                    } else {
+                        out(&format!(
+                            "All migrations have been successfully applied ({}).\n",
+                            report.applied.len()
+                        ));
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }),
+        MigrateCommand::Status { schema } => rt.block_on(async {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            match migrate::status(&project).await {
+                Ok(report) => print_status(&project, &report),
+                Err(e) => fail(&e),
+            }
+        }),
+        MigrateCommand::Reset { schema, force } => rt.block_on(async {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            if !force
+                && !ui
+                    .confirm("Are you sure you want to reset the database? All data will be lost.")
+            {
+                eprintln!(
+                    "error: Reset cancelled. Run `quarry migrate reset --force` to reset without \
+                     being asked (for example in scripts)."
+                );
+                return ExitCode::from(1);
+            }
+            match migrate::reset(&project, &mut ui).await {
+                Ok(report) => {
+                    out(&format!(
+                        "Database reset; {} migration{} applied.\n",
+                        report.applied.len(),
+                        plural(report.applied.len())
+                    ));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }),
+        MigrateCommand::Resolve { schema, target } => rt.block_on(async {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            let result = match (&target.applied, &target.rolled_back) {
+                (Some(name), _) => migrate::resolve_applied(&project, name)
+                    .await
+                    .map(|_| format!("Migration `{name}` marked as applied.\n")),
+                (None, Some(name)) => migrate::resolve_rolled_back(&project, name)
+                    .await
+                    .map(|_| format!("Migration `{name}` marked as rolled back.\n")),
+                (None, None) => Err(MigrateError::Resolve(
+                    "Give --applied NAME or --rolled-back NAME.".to_string(),
+                )),
+            };
+            match result {
+                Ok(msg) => {
+                    out(&msg);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }),
+        MigrateCommand::Down { schema, to } => rt.block_on(async {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            match migrate::down(&project, to.as_deref(), &mut ui).await {
+                Ok(reverted) if reverted.is_empty() => {
+                    out("No migration to revert.\n");
+                    ExitCode::SUCCESS
+                }
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }),
+        MigrateCommand::Diff(args) => rt.block_on(run_diff(args)),
+    };
+    Ok(code)
+}
+
+fn print_status(project: &Project, r: &migrate::StatusReport) -> ExitCode {
+    out(&format!(
+        "{} migration{} found in {}\n",
+        r.local.len(),
+        plural(r.local.len()),
+        project.migrations.path.display()
+    ));
+    let list = |title: &str, names: &[String]| {
+        if !names.is_empty() {
+            out(&format!("\n{title}\n"));
+            for n in names {
+                out(&format!("  {n}\n"));
+            }
+        }
+    };
+    let failed: Vec<String> = r
+        .failed
+        .iter()
+        .map(|(n, logs)| {
+            let first = logs.lines().next().unwrap_or("").trim();
+            if first.is_empty() {
+                n.clone()
+            } else {
+                format!("{n}: {first}")
+            }
+        })
+        .collect();
+    list(
+        "Failed migrations (resolve them with `quarry migrate resolve`):",
+        &failed,
+    );
+    list("Not yet applied:", &r.pending);
+    list(
+        "Modified after they were applied (the checksum of migration.sql differs):",
+        &r.edited,
+    );
+    list(
+        "Applied to the database but missing from the migrations folder:",
+        &r.missing_locally,
+    );
+    if r.is_up_to_date() {
+        out("\nDatabase schema is up to date!\n");
+        ExitCode::SUCCESS
+    } else {
+        if !r.pending.is_empty() {
+            out("\nTo apply them in development run `quarry migrate dev`; in production, `quarry migrate deploy`.\n");
+        }
+        ExitCode::from(1)
+    }
+}
+
+fn diff_source(
+    empty: bool,
+    schema: Option<PathBuf>,
+    migrations: Option<PathBuf>,
+    url: Option<String>,
+) -> Option<DiffSource> {
+    if empty {
+        return Some(DiffSource::Empty);
+    }
+    schema
+        .map(DiffSource::Schema)
+        .or(migrations.map(DiffSource::Migrations))
+        .or(url.map(DiffSource::Url))
+}
+
+async fn run_diff(args: DiffArgs) -> ExitCode {
+    let error_code = ExitCode::from(1);
+    let Some(from) = diff_source(
+        args.from_empty,
+        args.from_schema,
+        args.from_migrations,
+        args.from_url,
+    ) else {
+        eprintln!(
+            "error: Give one of --from-empty, --from-schema, --from-migrations or --from-url."
+        );
+        return error_code;
+    };
+    let Some(to) = diff_source(
+        args.to_empty,
+        args.to_schema,
+        args.to_migrations,
+        args.to_url,
+    ) else {
+        eprintln!("error: Give one of --to-empty, --to-schema, --to-migrations or --to-url.");
+        return error_code;
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    load_dotenv(&cwd);
+    let options = DiffOptions {
+        shadow_database_url: args.shadow_database_url,
+        server_url: std::env::var("DATABASE_URL").ok(),
+        base_dir: cwd,
+    };
+    let migration = match migrate::diff_sources(&from, &to, &options).await {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return error_code;
+        }
+    };
+    let text = if args.script {
+        format!("{}\n", render_script(&migration))
+    } else {
+        format!("{}\n", summarize(&migration))
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("error: Could not write {}: {e}", path.display());
+                return error_code;
+            }
+        }
+        None => out(&text),
+    }
+    if args.exit_code && !migration.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs `quarry db ...`.
+pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
+    let rt = runtime()?;
+    let mut ui = Terminal::new();
+    let code = match cmd {
+        DbCommand::Push {
+            schema,
+            accept_data_loss,
+            force_reset,
+        } => rt.block_on(async {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            let options = PushOptions {
+                accept_data_loss,
+                force_reset,
+            };
+            match migrate::db_push(&project, &options, &mut ui).await {
+                Ok(report) => {
+                    if report.steps_applied > 0 {
+                        out("Your database is now in sync with your schema.\n");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }),
+        DbCommand::Execute {
+            schema,
+            file,
+            stdin,
+            url,
+        } => rt.block_on(async {
+            let script = match (&file, stdin) {
+                (Some(f), _) => match std::fs::read_to_string(f) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("error: Could not read {}: {e}", f.display());
+                        return ExitCode::from(1);
+                    }
+                },
+                (None, _) => {
+                    let mut s = String::new();
+                    if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                        eprintln!("error: Could not read standard input: {e}");
+                        return ExitCode::from(1);
+                    }
+                    s
+                }
+            };
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            load_dotenv(&cwd);
+            let (url, base) = match url {
+                Some(u) => (u, cwd),
+                None => match load_project(&schema) {
+                    Ok(p) => match p.url() {
+                        Ok(u) => (u.to_string(), p.base_dir.clone()),
+                        Err(e) => return fail(&e),
+                    },
+                    Err(e) => return fail(&e),
+                },
+            };
+            match migrate::db_execute(&url, &base, &script).await {
+                Ok(()) => {
+                    out("Script executed successfully.\n");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }),
+    };
+    Ok(code)
+}

@@ -1,0 +1,511 @@
+//! The migrate workflows against real databases: dev, deploy, status, resolve, failure and
+//! recovery, edited migrations, down, concurrent deploys, drift, data-loss refusals, db push.
+
+mod common;
+
+use quarry_migrate::commands::{self, DevOptions, Interaction, PushOptions, Silent};
+use quarry_migrate::migrations_dir::MigrationsDir;
+use quarry_migrate::{history, Connection, Dialect, MigrateError, Project};
+use quarry_tests::db::{Backend, TestDb};
+use std::path::Path;
+
+const V1: &str = r#"
+model User {
+  id    Int     @id @default(autoincrement())
+  email String  @unique
+  name  String?
+}
+"#;
+
+const V2: &str = r#"
+model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+  posts Post[]
+}
+
+model Post {
+  id       Int    @id @default(autoincrement())
+  title    String
+  authorId Int
+  author   User   @relation(fields: [authorId], references: [id])
+
+  @@index([authorId])
+}
+"#;
+
+fn dialect(backend: Backend) -> Dialect {
+    Dialect::parse(backend.provider()).unwrap()
+}
+
+fn project(db: &TestDb, dir: &Path, body: &str) -> Project {
+    let d = dialect(db.backend);
+    let text = format!(
+        "datasource db {{\n  provider = \"{}\"\n}}\n{body}",
+        d.provider()
+    );
+    Project {
+        schema: common::parse_ok(&text),
+        dialect: d,
+        migrations: MigrationsDir::new(dir.join("migrations")),
+        url: Some(db.url.clone()),
+        shadow_url: None,
+        base_dir: dir.to_path_buf(),
+    }
+}
+
+/// Answers every question with `answer` and keeps what was said.
+#[derive(Default)]
+struct Scripted {
+    answer: bool,
+    said: Vec<String>,
+}
+
+impl Interaction for Scripted {
+    fn info(&mut self, m: &str) {
+        self.said.push(m.to_string());
+    }
+    fn warn(&mut self, m: &str) {
+        self.said.push(m.to_string());
+    }
+    fn confirm(&mut self, q: &str) -> bool {
+        self.said.push(q.to_string());
+        self.answer
+    }
+}
+
+async fn exec(db: &TestDb, sql: &str) {
+    let mut c = Connection::connect(&db.url, Path::new(".")).await.unwrap();
+    c.execute_script(sql).await.unwrap();
+    c.close().await;
+}
+
+fn q(db: &TestDb, ident: &str) -> String {
+    dialect(db.backend).quote(ident)
+}
+
+async fn dev_deploy_status_and_data_loss(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let v1 = project(&db, tmp.path(), V1);
+    let report = commands::dev(
+        &v1,
+        &DevOptions {
+            name: Some("init".into()),
+            ..DevOptions::default()
+        },
+        &mut Silent,
+    )
+    .await
+    .unwrap();
+    let created = report.created.expect("a migration is created");
+    assert!(created.name.ends_with("_init"));
+    assert!(report.created_applied);
+    assert!(created.dir.join("down.sql").exists());
+    let lock = std::fs::read_to_string(tmp.path().join("migrations/migration_lock.toml")).unwrap();
+    assert!(lock.contains(&format!("provider = \"{}\"", dialect(backend).provider())));
+    assert!(commands::status(&v1).await.unwrap().is_up_to_date());
+
+    // Nothing changed: nothing to do.
+    let again = commands::dev(&v1, &DevOptions::default(), &mut Silent)
+        .await
+        .unwrap();
+    assert!(again.created.is_none());
+
+    // Dropping a column that holds data needs consent.
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO {} ({}, {}) VALUES ('a@x.io', 'Ann')",
+            q(&db, "User"),
+            q(&db, "email"),
+            q(&db, "name")
+        ),
+    )
+    .await;
+    let v2 = project(&db, tmp.path(), V2);
+    let refused = commands::dev(&v2, &DevOptions::default(), &mut Silent).await;
+    match refused {
+        Err(MigrateError::DataLossNotAccepted(msg)) => {
+            assert!(msg.contains("`name`"), "{msg}");
+            assert!(msg.contains("--accept-data-loss"), "{msg}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        MigrationsDir::new(tmp.path().join("migrations"))
+            .list()
+            .unwrap()
+            .len(),
+        1
+    );
+    let mut yes = Scripted {
+        answer: true,
+        ..Scripted::default()
+    };
+    let accepted = commands::dev(
+        &v2,
+        &DevOptions {
+            name: Some("posts".into()),
+            ..DevOptions::default()
+        },
+        &mut yes,
+    )
+    .await
+    .unwrap();
+    assert!(accepted.created_applied);
+    assert!(
+        yes.said.iter().any(|s| s.contains("non-null value")),
+        "{:?}",
+        yes.said
+    );
+    let status = commands::status(&v2).await.unwrap();
+    assert!(status.is_up_to_date(), "{status:?}");
+    assert_eq!(status.applied.len(), 2);
+
+    // A second database catches up with deploy; the checksum of an edited migration shows.
+    let Some(db2) = TestDb::new(backend).await else {
+        return;
+    };
+    let on_db2 = project(&db2, tmp.path(), V2);
+    let deployed = commands::deploy(&on_db2, &mut Silent).await.unwrap();
+    assert_eq!(deployed.applied.len(), 2);
+    assert!(commands::deploy(&on_db2, &mut Silent)
+        .await
+        .unwrap()
+        .applied
+        .is_empty());
+    let first = tmp
+        .path()
+        .join("migrations")
+        .join(&created.name)
+        .join("migration.sql");
+    let original = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, format!("{original}\n-- edited\n")).unwrap();
+    let status = commands::status(&on_db2).await.unwrap();
+    assert_eq!(status.edited, vec![created.name.clone()]);
+    assert!(!status.is_up_to_date());
+    std::fs::write(&first, original).unwrap();
+
+    // Down reverts the last migration with its down.sql; deploy applies it again.
+    let reverted = commands::down(&on_db2, None, &mut Silent).await.unwrap();
+    assert_eq!(reverted.len(), 1);
+    let status = commands::status(&on_db2).await.unwrap();
+    assert_eq!(status.pending, reverted);
+    let mut c = Connection::connect(&db2.url, Path::new(".")).await.unwrap();
+    let live = quarry_migrate::introspect(&mut c).await.unwrap();
+    c.close().await;
+    assert!(
+        live.table("Post").is_none(),
+        "down.sql drops the Post table"
+    );
+    assert_eq!(
+        commands::deploy(&on_db2, &mut Silent)
+            .await
+            .unwrap()
+            .applied,
+        reverted
+    );
+}
+
+async fn failure_and_recovery(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(&db, tmp.path(), V1);
+    let dir = &p.migrations;
+    dir.write_lock(p.dialect).unwrap();
+    let good = format!("CREATE TABLE {} ({} INTEGER);\n", q(&db, "a"), q(&db, "x"));
+    let bad = format!(
+        "CREATE TABLE {} ({} INTEGER);\nSELECT * FROM {};\n",
+        q(&db, "b"),
+        q(&db, "x"),
+        q(&db, "missing")
+    );
+    std::fs::create_dir_all(dir.path.join("20240101000000_a")).unwrap();
+    std::fs::write(dir.path.join("20240101000000_a/migration.sql"), &good).unwrap();
+    std::fs::create_dir_all(dir.path.join("20240102000000_b")).unwrap();
+    std::fs::write(dir.path.join("20240102000000_b/migration.sql"), &bad).unwrap();
+
+    match commands::deploy(&p, &mut Silent).await {
+        Err(MigrateError::MigrationFailed { name, message }) => {
+            assert_eq!(name, "20240102000000_b");
+            assert!(message.contains("missing"), "{message}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    let status = commands::status(&p).await.unwrap();
+    assert_eq!(status.applied, vec!["20240101000000_a".to_string()]);
+    assert_eq!(status.failed.len(), 1);
+    assert!(!status.is_up_to_date());
+    // A failed migration blocks further deploys until resolved.
+    match commands::deploy(&p, &mut Silent).await {
+        Err(MigrateError::FailedMigrationPending { name, .. }) => {
+            assert_eq!(name, "20240102000000_b")
+        }
+        other => panic!("expected a block, got {other:?}"),
+    }
+    // Where the database has transactional DDL, the failed migration left nothing behind.
+    if backend != Backend::Mysql {
+        let mut c = Connection::connect(&db.url, Path::new(".")).await.unwrap();
+        assert!(quarry_migrate::introspect(&mut c)
+            .await
+            .unwrap()
+            .table("b")
+            .is_none());
+        c.close().await;
+    } else {
+        exec(&db, "DROP TABLE `b`").await;
+    }
+    assert!(matches!(
+        commands::resolve_rolled_back(&p, "20240101000000_a").await,
+        Err(MigrateError::Resolve(_))
+    ));
+    commands::resolve_rolled_back(&p, "20240102000000_b")
+        .await
+        .unwrap();
+    std::fs::write(
+        dir.path.join("20240102000000_b/migration.sql"),
+        format!("CREATE TABLE {} ({} INTEGER);\n", q(&db, "b"), q(&db, "x")),
+    )
+    .unwrap();
+    let deployed = commands::deploy(&p, &mut Silent).await.unwrap();
+    assert_eq!(deployed.applied, vec!["20240102000000_b".to_string()]);
+    assert!(commands::status(&p).await.unwrap().is_up_to_date());
+
+    // Baselining: a migration applied by hand is recorded with resolve --applied.
+    std::fs::create_dir_all(dir.path.join("20240103000000_c")).unwrap();
+    std::fs::write(
+        dir.path.join("20240103000000_c/migration.sql"),
+        format!("CREATE TABLE {} ({} INTEGER);\n", q(&db, "c"), q(&db, "x")),
+    )
+    .unwrap();
+    exec(
+        &db,
+        &format!("CREATE TABLE {} ({} INTEGER)", q(&db, "c"), q(&db, "x")),
+    )
+    .await;
+    commands::resolve_applied(&p, "20240103000000_c")
+        .await
+        .unwrap();
+    assert!(commands::status(&p).await.unwrap().is_up_to_date());
+    assert!(matches!(
+        commands::resolve_applied(&p, "20240103000000_c").await,
+        Err(MigrateError::Resolve(_))
+    ));
+
+    // Reset drops everything and replays the folder.
+    exec(
+        &db,
+        &format!("CREATE TABLE {} ({} INTEGER)", q(&db, "stray"), q(&db, "x")),
+    )
+    .await;
+    let replayed = commands::reset(&p, &mut Silent).await.unwrap();
+    assert_eq!(replayed.applied.len(), 3);
+    let mut c = Connection::connect(&db.url, Path::new(".")).await.unwrap();
+    assert!(quarry_migrate::introspect(&mut c)
+        .await
+        .unwrap()
+        .table("stray")
+        .is_none());
+    c.close().await;
+}
+
+async fn concurrent_deploys(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(&db, tmp.path(), V1);
+    p.migrations.write_lock(p.dialect).unwrap();
+    let count = 20;
+    for i in 0..count {
+        let name = format!("202401010000{i:02}_m{i}");
+        std::fs::create_dir_all(p.migrations.path.join(&name)).unwrap();
+        std::fs::write(
+            p.migrations.path.join(&name).join("migration.sql"),
+            format!(
+                "CREATE TABLE {} ({} INTEGER);\n",
+                q(&db, &format!("t{i}")),
+                q(&db, "x")
+            ),
+        )
+        .unwrap();
+    }
+    // Four deploys on four threads, each with its own runtime and connection, started together.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let p = p.clone();
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(commands::deploy(&p, &mut Silent))
+            })
+        })
+        .collect();
+    let mut applied = 0;
+    for run in runs {
+        applied += run.join().unwrap().unwrap().applied.len();
+    }
+    assert_eq!(applied, count, "each migration is applied exactly once");
+    let mut conn = Connection::connect(&db.url, Path::new(".")).await.unwrap();
+    let rows = history::read(&mut conn).await.unwrap();
+    conn.close().await;
+    assert_eq!(rows.len(), count, "{rows:#?}");
+    assert!(rows
+        .iter()
+        .all(|r| r.is_applied() && r.applied_steps_count == 1));
+}
+
+async fn drift_is_detected(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(&db, tmp.path(), V1);
+    commands::dev(&p, &DevOptions::default(), &mut Silent)
+        .await
+        .unwrap();
+    exec(
+        &db,
+        &format!(
+            "ALTER TABLE {} ADD COLUMN {} INTEGER",
+            q(&db, "User"),
+            q(&db, "sneaky")
+        ),
+    )
+    .await;
+    match commands::dev(&p, &DevOptions::default(), &mut Silent).await {
+        Err(MigrateError::Drift(msg)) => {
+            assert!(msg.contains("Drift detected"), "{msg}");
+            assert!(msg.contains("sneaky"), "{msg}");
+        }
+        other => panic!("expected drift, got {other:?}"),
+    }
+    // Accepting the reset brings the database back to the history.
+    let mut yes = Scripted {
+        answer: true,
+        ..Scripted::default()
+    };
+    let report = commands::dev(&p, &DevOptions::default(), &mut yes)
+        .await
+        .unwrap();
+    assert!(report.reset);
+    assert!(commands::status(&p).await.unwrap().is_up_to_date());
+}
+
+async fn rename_hints_and_push(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(&db, tmp.path(), V1);
+    commands::dev(&p, &DevOptions::default(), &mut Silent)
+        .await
+        .unwrap();
+    let renamed = project(
+        &db,
+        tmp.path(),
+        &V1.replace("name  String?", "nick  String?"),
+    );
+    let report = commands::dev(
+        &renamed,
+        &DevOptions {
+            create_only: true,
+            ..DevOptions::default()
+        },
+        &mut Silent,
+    )
+    .await
+    .unwrap();
+    assert!(!report.created_applied);
+    let hint = report.lint.rename_hints.join("\n");
+    assert!(hint.contains("`name`") && hint.contains("`nick`"), "{hint}");
+    assert!(
+        hint.contains("RENAME COLUMN") || hint.contains("INSERT INTO"),
+        "{hint}"
+    );
+
+    // db push on another database, twice: the second push has nothing to do.
+    let Some(db2) = TestDb::new(backend).await else {
+        return;
+    };
+    let pushed = project(&db2, tmp.path(), V2);
+    let first = commands::db_push(&pushed, &PushOptions::default(), &mut Silent)
+        .await
+        .unwrap();
+    assert!(first.steps_applied > 0);
+    let second = commands::db_push(&pushed, &PushOptions::default(), &mut Silent)
+        .await
+        .unwrap();
+    assert_eq!(second.steps_applied, 0);
+    // Pushing a schema that drops a table with rows needs --accept-data-loss.
+    exec(
+        &db2,
+        &format!(
+            "INSERT INTO {} ({}) VALUES ('b@x.io')",
+            q(&db2, "User"),
+            q(&db2, "email")
+        ),
+    )
+    .await;
+    exec(
+        &db2,
+        &format!(
+            "INSERT INTO {} ({}, {}) VALUES ('hello', 1)",
+            q(&db2, "Post"),
+            q(&db2, "title"),
+            q(&db2, "authorId")
+        ),
+    )
+    .await;
+    let back = project(&db2, tmp.path(), V1);
+    assert!(matches!(
+        commands::db_push(&back, &PushOptions::default(), &mut Silent).await,
+        Err(MigrateError::DataLossNotAccepted(_))
+    ));
+    let forced = commands::db_push(
+        &back,
+        &PushOptions {
+            accept_data_loss: true,
+            ..PushOptions::default()
+        },
+        &mut Silent,
+    )
+    .await
+    .unwrap();
+    assert!(forced.steps_applied > 0);
+}
+
+macro_rules! on_every_database {
+    ($($name:ident),*) => {
+        mod sqlite {
+            use super::*;
+            $(#[tokio::test] async fn $name() { super::$name(Backend::Sqlite).await })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[tokio::test] async fn $name() { super::$name(Backend::Postgres).await })*
+        }
+        mod mysql {
+            use super::*;
+            $(#[tokio::test] async fn $name() { super::$name(Backend::Mysql).await })*
+        }
+    };
+}
+
+on_every_database!(
+    dev_deploy_status_and_data_loss,
+    failure_and_recovery,
+    concurrent_deploys,
+    drift_is_detected,
+    rename_hints_and_push
+);

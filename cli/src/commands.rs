@@ -128,6 +128,58 @@ pub(crate) fn format(schema: Option<&Path>, check: bool) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+pub(crate) fn init(provider: &str, schema: &Path) -> CliResult {
+    if schema.exists() {
+        eprintln!(
+            "{} already exists; Quarry does not overwrite it.",
+            schema.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let (url, example) = match provider {
+        "postgresql" => (
+            "postgresql://postgres@localhost:5432/app?schema=public",
+            "PostgreSQL",
+        ),
+        "mysql" => ("mysql://root@localhost:3306/app", "MySQL/MariaDB"),
+        _ => ("file:./dev.db", "SQLite"),
+    };
+    let text = format!(
+        "// Quarry schema ({example}). Reference: README.md, \"Schema reference\".\n\ndatasource db {{\n  provider = \"{provider}\"\n}}\n\ngenerator client {{\n  provider = \"quarry\"\n  output   = \"src/db.rs\"\n}}\n\nmodel User {{\n  id    Int     @id @default(autoincrement())\n  email String  @unique\n  name  String?\n}}\n"
+    );
+    if let Some(dir) = schema.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(schema, text)?;
+    let env = schema
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| Path::new(".env").to_path_buf(), |d| d.join(".env"));
+    let env_text = std::fs::read_to_string(&env).unwrap_or_default();
+    if env_text
+        .lines()
+        .any(|l| l.trim_start().starts_with("DATABASE_URL"))
+    {
+        out(&format!(
+            "{} already sets DATABASE_URL; left as it is.\n",
+            env.display()
+        ));
+    } else {
+        let mut new = env_text;
+        if !new.is_empty() && !new.ends_with('\n') {
+            new.push('\n');
+        }
+        new.push_str(&format!("DATABASE_URL=\"{url}\"\n"));
+        std::fs::write(&env, new)?;
+    }
+    out(&format!(
+        "Wrote {} and DATABASE_URL in {}.\nNext: edit the schema, then `quarry migrate dev --name init`.\n",
+        schema.display(),
+        env.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(crate) fn generate(schema: Option<&Path>) -> CliResult {
     let loaded = load(schema)?;
     let result = quarry_schema::validate(&loaded.sources);

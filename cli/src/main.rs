@@ -28,6 +28,15 @@ struct SchemaArg {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a project: write `schema.prisma` and a `.env` with DATABASE_URL.
+    Init {
+        /// The database: sqlite (a file, no server needed), postgresql or mysql.
+        #[arg(long, value_parser = ["sqlite", "postgresql", "mysql"], default_value = "sqlite")]
+        provider: String,
+        /// Where to write the schema.
+        #[arg(long, value_name = "PATH", default_value = "schema.prisma")]
+        schema: PathBuf,
+    },
     /// Check a schema and print its errors and warnings.
     ///
     /// Exits 0 when valid (warnings allowed), 1 when invalid, 2 on a usage or I/O error.
@@ -79,6 +88,7 @@ enum OutputFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init { provider, schema } => commands::init(&provider, &schema),
         Command::Validate { schema, format } => {
             commands::validate(schema.schema.as_deref(), format)
         }

@@ -192,3 +192,36 @@ fn help_and_completions() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("quarry"));
 }
+
+#[test]
+fn init_writes_a_valid_schema_and_env_and_never_overwrites() {
+    let dir = tempdir();
+    let out = quarry(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(std::fs::read_to_string(dir.path().join(".env"))
+        .unwrap()
+        .contains("DATABASE_URL=\"file:./dev.db\""));
+    assert_eq!(quarry(dir.path(), &["validate"]).status.code(), Some(0));
+    assert_eq!(
+        quarry(dir.path(), &["format", "--check"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(quarry(dir.path(), &["init"]).status.code(), Some(1));
+    let pg = quarry(
+        dir.path(),
+        &[
+            "init",
+            "--provider",
+            "postgresql",
+            "--schema",
+            "pg/schema.prisma",
+        ],
+    );
+    assert_eq!(pg.status.code(), Some(0), "{}", text(&pg.stderr));
+    assert_eq!(
+        quarry(dir.path(), &["validate", "--schema", "pg/schema.prisma"])
+            .status
+            .code(),
+        Some(0)
+    );
+}

@@ -234,12 +234,14 @@ impl<'s> Generator<'s> {
         let enum_name = &e.name;
         quote! {
             #doc
+            #[allow(dead_code)]
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, quarry::deps::serde::Serialize, quarry::deps::serde::Deserialize)]
             #[serde(crate = "quarry::deps::serde")]
             pub enum #name {
                 #(#variants,)*
             }
 
+            #[allow(dead_code)]
             impl #name {
                 /// Every value, in schema order.
                 pub const ALL: &'static [#name] = &[#(#name::#idents),*];
@@ -344,6 +346,7 @@ impl<'s> Generator<'s> {
         let module = self.names.model_module(id);
         quote! {
             #doc
+            #[allow(dead_code)]
             #[derive(Debug, Clone, PartialEq, quarry::deps::serde::Serialize, quarry::deps::serde::Deserialize)]
             #[serde(crate = "quarry::deps::serde", rename_all = "camelCase")]
             pub struct #name #generics {
@@ -536,6 +539,7 @@ impl<'s> Generator<'s> {
         );
         quote! {
             #[doc = #doc]
+            #[allow(dead_code)]
             pub mod #module {
                 #[allow(unused_imports)]
                 use super::*;
@@ -715,11 +719,13 @@ impl<'s> Generator<'s> {
         let client = &self.names.client;
         quote! {
             /// A connection to the database, with one accessor per model.
+            #[allow(dead_code)]
             #[derive(Debug, Clone)]
             pub struct #client {
                 inner: quarry::Client,
             }
 
+            #[allow(dead_code)]
             impl #client {
                 /// Connects to `url` (`file:`, `postgresql://`, `mysql://`).
                 pub async fn connect(url: &str) -> quarry::Result<Self> {

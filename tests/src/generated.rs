@@ -19,3 +19,15 @@ generated!(
     native_mysql,
     native_sqlite
 );
+
+/// The same code in private modules, where unused items would warn: generated code must
+/// compile without a warning however little of it an app uses.
+#[deny(warnings)]
+mod private_blog {
+    include!(concat!(env!("OUT_DIR"), "/blog.rs"));
+}
+
+#[deny(warnings)]
+mod private_ecommerce {
+    include!(concat!(env!("OUT_DIR"), "/ecommerce.rs"));
+}

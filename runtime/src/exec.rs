@@ -103,9 +103,7 @@ impl Pool {
                     .fetch_all(p)
                     .await
                     .map_err(|e| Error::from_sqlx(e, Some(model)))?;
-                rows.iter()
-                    .map(|r| decode_row(r, columns, decode_postgres, model))
-                    .collect()
+                decode_postgres_rows(&rows, columns, model)
             }
             Pool::Mysql(p) => {
                 let q = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_mysql);
@@ -356,6 +354,115 @@ fn decode_row<R: Row>(
         out.push(v);
     }
     Ok(out)
+}
+
+/// How a PostgreSQL column is read. The type is the same in every row, so it is looked up
+/// once per statement; common types decode straight from the raw value.
+#[derive(Debug, Clone, Copy)]
+enum PgColumn {
+    Bool,
+    Int2,
+    Int4,
+    Int8,
+    Float8,
+    Text,
+    /// `TIMESTAMP`, `TIMESTAMPTZ`, `DATE`, `TIME`: decoded from the wire format by hand.
+    Temporal(&'static str),
+    /// Everything else goes through [`decode_postgres`].
+    Other,
+}
+
+impl PgColumn {
+    fn of(type_name: &str) -> PgColumn {
+        match type_name {
+            "BOOL" => PgColumn::Bool,
+            "INT2" => PgColumn::Int2,
+            "INT4" => PgColumn::Int4,
+            "INT8" => PgColumn::Int8,
+            "FLOAT8" => PgColumn::Float8,
+            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => PgColumn::Text,
+            "TIMESTAMP" => PgColumn::Temporal("TIMESTAMP"),
+            "TIMESTAMPTZ" => PgColumn::Temporal("TIMESTAMPTZ"),
+            _ => PgColumn::Other,
+        }
+    }
+
+    /// Enum labels travel as text in both wire formats.
+    fn for_spec(type_name: &str, spec: Option<&ColumnSpec>) -> PgColumn {
+        match (PgColumn::of(type_name), spec) {
+            (PgColumn::Other, Some(s)) if s.kind() == ScalarKind::Enum => PgColumn::Text,
+            (kind, _) => kind,
+        }
+    }
+}
+
+fn decode_postgres_rows(
+    rows: &[sqlx::postgres::PgRow],
+    columns: &[ColumnSpec],
+    model: &'static str,
+) -> Result<Vec<Vec<Value>>> {
+    use sqlx::Column as _;
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let kinds: Vec<PgColumn> = first
+        .columns()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| PgColumn::for_spec(c.type_info().name(), columns.get(i)))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let mut out = Vec::with_capacity(columns.len());
+            for (i, spec) in columns.iter().enumerate() {
+                let v = match kinds.get(i).copied().unwrap_or(PgColumn::Other) {
+                    PgColumn::Other => decode_postgres(row, i, *spec),
+                    kind => decode_postgres_fast(row, i, kind).and_then(|v| coerce(v, *spec)),
+                }
+                .map_err(|message| Error::Decode {
+                    model,
+                    field: match spec {
+                        ColumnSpec::Field(f) => f.name,
+                        ColumnSpec::Kind(_) => "(computed)",
+                    },
+                    message,
+                })?;
+                out.push(v);
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+fn decode_postgres_fast(
+    row: &sqlx::postgres::PgRow,
+    i: usize,
+    kind: PgColumn,
+) -> std::result::Result<Value, String> {
+    use sqlx::Decode;
+    let raw = row.try_get_raw(i).map_err(err)?;
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let e = |e: sqlx::error::BoxDynError| e.to_string();
+    Ok(match kind {
+        PgColumn::Bool => Value::Bool(<bool as Decode<sqlx::Postgres>>::decode(raw).map_err(e)?),
+        PgColumn::Int2 => Value::Int(i32::from(
+            <i16 as Decode<sqlx::Postgres>>::decode(raw).map_err(e)?,
+        )),
+        PgColumn::Int4 => Value::Int(<i32 as Decode<sqlx::Postgres>>::decode(raw).map_err(e)?),
+        PgColumn::Int8 => Value::BigInt(<i64 as Decode<sqlx::Postgres>>::decode(raw).map_err(e)?),
+        PgColumn::Float8 => Value::Float(<f64 as Decode<sqlx::Postgres>>::decode(raw).map_err(e)?),
+        PgColumn::Text => {
+            Value::String(<String as Decode<sqlx::Postgres>>::decode(raw).map_err(e)?)
+        }
+        PgColumn::Temporal(ty) if raw.format() == sqlx::postgres::PgValueFormat::Binary => {
+            Value::DateTime(pg_datetime(ty, raw.as_bytes().map_err(e)?)?)
+        }
+        PgColumn::Temporal(_) | PgColumn::Other => {
+            return decode_postgres(row, i, ColumnSpec::Kind(ScalarKind::DateTime))
+        }
+    })
 }
 
 fn err(e: sqlx::Error) -> String {

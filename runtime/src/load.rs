@@ -301,10 +301,21 @@ fn distinct_then_page(records: Vec<Record>, args: &FindArgs) -> Vec<Record> {
     }
 }
 
-fn key_of(values: &[Value], cols: &[usize]) -> Option<Vec<GroupKey>> {
+/// A parent key: one column (the common case, no allocation) or several.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    One(GroupKey),
+    Many(Vec<GroupKey>),
+}
+
+fn key_of(values: &[Value], cols: &[usize]) -> Option<Key> {
+    if let [c] = cols {
+        return values.get(*c).and_then(Value::group_key).map(Key::One);
+    }
     cols.iter()
         .map(|&c| values.get(c).and_then(Value::group_key))
-        .collect()
+        .collect::<Option<Vec<_>>>()
+        .map(Key::Many)
 }
 
 /// Loads one include for all `parents` with one statement (per key chunk), then recurses.
@@ -330,7 +341,7 @@ async fn load_include(
             }
         }
     }
-    let mut children: Vec<(Vec<GroupKey>, Record)> = Vec::new();
+    let mut children: Vec<(Key, Record)> = Vec::new();
     if !keys.is_empty() {
         let mut cols = columns(child, &include.args);
         if let Link::JoinTable { local_key, .. } = &rel.link {
@@ -352,9 +363,7 @@ async fn load_include(
             for mut row in rows {
                 let key = match &rel.link {
                     Link::Direct { remote, .. } => key_of(&row, remote),
-                    Link::JoinTable { .. } => {
-                        row.pop().and_then(|v| v.group_key()).map(|k| vec![k])
-                    }
+                    Link::JoinTable { .. } => row.pop().and_then(|v| v.group_key()).map(Key::One),
                 };
                 if let Some(key) = key {
                     children.push((key, to_record(child, &include.args, row)));
@@ -375,15 +384,14 @@ async fn load_include(
             *slot = r;
         }
     }
-    let mut by_parent: HashMap<Vec<GroupKey>, Vec<Record>> = HashMap::new();
+    let mut by_parent: HashMap<Key, Vec<Record>> = HashMap::new();
     for (k, r) in children {
         by_parent.entry(k).or_default().push(r);
     }
     // Several parents may share a key (to-one relations): hand the last of them the records
     // and clone only for the others.
-    let parent_keys: Vec<Option<Vec<GroupKey>>> =
-        parents.iter().map(|p| key_of(&p.values, &local)).collect();
-    let mut uses: HashMap<&Vec<GroupKey>, usize> = HashMap::new();
+    let parent_keys: Vec<Option<Key>> = parents.iter().map(|p| key_of(&p.values, &local)).collect();
+    let mut uses: HashMap<&Key, usize> = HashMap::new();
     for k in parent_keys.iter().flatten() {
         *uses.entry(k).or_default() += 1;
     }

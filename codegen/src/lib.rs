@@ -752,6 +752,28 @@ impl<'s> Generator<'s> {
                     &self.inner
                 }
 
+                /// Runs `f` in a transaction: committed on `Ok`, rolled back on `Err`, panic,
+                /// timeout or drop. Nested calls become savepoints.
+                pub async fn transaction<T, E, F, Fut>(&self, f: F) -> Result<T, E>
+                where
+                    F: FnOnce(Self) -> Fut,
+                    Fut: ::std::future::Future<Output = Result<T, E>>,
+                    E: From<quarry::Error>,
+                {
+                    self.inner.transaction(|inner| f(Self { inner })).await
+                }
+
+                /// [`Self::transaction`] with a timeout, a maximum wait for a connection and an
+                /// isolation level.
+                pub async fn transaction_with<T, E, F, Fut>(&self, options: quarry::TransactionOptions, f: F) -> Result<T, E>
+                where
+                    F: FnOnce(Self) -> Fut,
+                    Fut: ::std::future::Future<Output = Result<T, E>>,
+                    E: From<quarry::Error>,
+                {
+                    self.inner.transaction_with(options, |inner| f(Self { inner })).await
+                }
+
                 #(#accessors)*
             }
         }

@@ -1,7 +1,7 @@
 //! Connecting: URLs as Prisma reads them, pool settings, `.env`.
 
 use crate::error::{Error, Result};
-use crate::exec::Pool;
+use crate::exec::{ColumnSpec, Conn, Pool, Target};
 use crate::query::RelationLoadStrategy;
 use crate::sql::{Dialect, StatementCache};
 use std::path::{Path, PathBuf};
@@ -11,9 +11,65 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// A connection to a database: a pool, a statement cache and settings. Cheap to clone.
+///
+/// Inside [`Client::transaction`], the client handed to the closure runs every statement on
+/// the transaction's connection; the same queries work inside and outside transactions.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    tx: Option<Arc<tokio::sync::Mutex<TxState>>>,
+}
+
+/// The connection of an open transaction, and how deep its savepoints go.
+#[derive(Debug)]
+struct TxState {
+    conn: Option<Conn>,
+    savepoints: usize,
+}
+
+impl Drop for TxState {
+    fn drop(&mut self) {
+        // Dropped before commit or rollback (a panic, a cancelled future): close the connection
+        // so that the server rolls the transaction back; never return it to the pool mid-way.
+        if let Some(conn) = self.conn.take() {
+            conn.close_on_drop();
+        }
+    }
+}
+
+/// Transaction isolation levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsolationLevel {
+    /// `READ UNCOMMITTED`
+    ReadUncommitted,
+    /// `READ COMMITTED`
+    ReadCommitted,
+    /// `REPEATABLE READ`
+    RepeatableRead,
+    /// `SERIALIZABLE`
+    Serializable,
+}
+
+impl IsolationLevel {
+    fn sql(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        }
+    }
+}
+
+/// Options of an interactive transaction (Prisma's `maxWait`, `timeout`, `isolationLevel`).
+#[derive(Debug, Clone, Default)]
+pub struct TransactionOptions {
+    /// How long to wait for a connection; 2 s by default.
+    pub max_wait: Option<Duration>,
+    /// How long the transaction may run before it is rolled back; 5 s by default.
+    pub timeout: Option<Duration>,
+    /// The isolation level; the database's default when `None`.
+    pub isolation_level: Option<IsolationLevel>,
 }
 
 #[derive(Debug)]
@@ -213,6 +269,7 @@ impl Client {
                 strategy: options.relation_load_strategy,
                 statements: AtomicU64::new(0),
             }),
+            tx: None,
         })
     }
 
@@ -240,8 +297,197 @@ impl Client {
         self.inner.statements.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn count_statement(&self) {
+    fn count_statement(&self) {
         self.inner.statements.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Runs a query (on the transaction's connection inside a transaction) and decodes it.
+    pub(crate) async fn fetch(
+        &self,
+        stmt: &crate::sql::Statement,
+        columns: &[ColumnSpec],
+        model: &'static str,
+    ) -> Result<Vec<Vec<crate::Value>>> {
+        self.count_statement();
+        match &self.tx {
+            None => {
+                Target::Pool(&self.inner.pool)
+                    .fetch(stmt, columns, model)
+                    .await
+            }
+            Some(tx) => {
+                let mut state = tx.lock().await;
+                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
+                Target::Conn(conn).fetch(stmt, columns, model).await
+            }
+        }
+    }
+
+    /// Runs a statement; returns the number of affected rows.
+    pub(crate) async fn execute(
+        &self,
+        stmt: &crate::sql::Statement,
+        model: Option<&'static str>,
+    ) -> Result<u64> {
+        self.count_statement();
+        match &self.tx {
+            None => Target::Pool(&self.inner.pool).execute(stmt, model).await,
+            Some(tx) => {
+                let mut state = tx.lock().await;
+                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
+                Target::Conn(conn).execute(stmt, model).await
+            }
+        }
+    }
+
+    async fn execute_sql(&self, sql: &str) -> Result<u64> {
+        let stmt = crate::sql::Statement {
+            sql: sql.into(),
+            binds: Vec::new(),
+        };
+        self.execute(&stmt, None).await
+    }
+
+    /// True inside a transaction.
+    pub fn in_transaction(&self) -> bool {
+        self.tx.is_some()
+    }
+
+    /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back when it returns
+    /// `Err`, panics, times out or is dropped. Called inside a transaction, it runs `f` in a
+    /// savepoint, so that only `f`'s work is undone on failure.
+    pub async fn transaction<T, E, F, Fut>(&self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        self.transaction_with(TransactionOptions::default(), f)
+            .await
+    }
+
+    /// [`Client::transaction`] with options.
+    pub async fn transaction_with<T, E, F, Fut>(
+        &self,
+        options: TransactionOptions,
+        f: F,
+    ) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        use futures_util::FutureExt;
+        let (tx_client, savepoint) = match &self.tx {
+            Some(tx) => {
+                let depth = {
+                    let mut state = tx.lock().await;
+                    state.savepoints += 1;
+                    state.savepoints
+                };
+                let name = format!("quarry_sp_{depth}");
+                self.execute_sql(&format!("SAVEPOINT {name}")).await?;
+                (self.clone(), Some(name))
+            }
+            None => (self.begin(&options).await?, None),
+        };
+        let timeout = options.timeout.unwrap_or(Duration::from_secs(5));
+        let outcome = tokio::time::timeout(
+            timeout,
+            std::panic::AssertUnwindSafe(f(tx_client.clone())).catch_unwind(),
+        )
+        .await;
+        let finish = |commit: bool| {
+            let tx_client = tx_client.clone();
+            let savepoint = savepoint.clone();
+            async move {
+                let sql = match (&savepoint, commit) {
+                    (Some(sp), true) => format!("RELEASE SAVEPOINT {sp}"),
+                    (Some(sp), false) => format!("ROLLBACK TO SAVEPOINT {sp}"),
+                    (None, true) => "COMMIT".to_string(),
+                    (None, false) => "ROLLBACK".to_string(),
+                };
+                let result = tx_client.execute_sql(&sql).await;
+                if let Some(tx) = &tx_client.tx {
+                    let mut state = tx.lock().await;
+                    if savepoint.is_some() {
+                        state.savepoints = state.savepoints.saturating_sub(1);
+                    } else if result.is_ok() {
+                        // Back to the pool, clean; later use of this client is an error.
+                        drop(state.conn.take());
+                    } else if let Some(conn) = state.conn.take() {
+                        conn.close_on_drop();
+                    }
+                }
+                result
+            }
+        };
+        match outcome {
+            Ok(Ok(Ok(value))) => {
+                finish(true).await?;
+                Ok(value)
+            }
+            Ok(Ok(Err(e))) => {
+                let _ = finish(false).await;
+                Err(e)
+            }
+            Ok(Err(panic)) => {
+                let _ = finish(false).await;
+                std::panic::resume_unwind(panic)
+            }
+            Err(_) => {
+                let _ = finish(false).await;
+                Err(Error::Timeout(format!(
+                    "the transaction did not finish within {} ms and was rolled back",
+                    timeout.as_millis()
+                ))
+                .into())
+            }
+        }
+    }
+
+    /// Takes a connection and starts a transaction on it.
+    async fn begin(&self, options: &TransactionOptions) -> Result<Client> {
+        let max_wait = options.max_wait.unwrap_or(Duration::from_secs(2));
+        let conn = tokio::time::timeout(max_wait, self.inner.pool.acquire())
+            .await
+            .map_err(|_| {
+                Error::Timeout(format!(
+                    "no connection became free for the transaction within {} ms (max_wait)",
+                    max_wait.as_millis()
+                ))
+            })??;
+        let client = Client {
+            inner: self.inner.clone(),
+            tx: Some(Arc::new(tokio::sync::Mutex::new(TxState {
+                conn: Some(conn),
+                savepoints: 0,
+            }))),
+        };
+        let level = options.isolation_level;
+        match self.dialect() {
+            Dialect::Postgres => {
+                let sql = match level {
+                    Some(l) => format!("BEGIN ISOLATION LEVEL {}", l.sql()),
+                    None => "BEGIN".to_string(),
+                };
+                client.execute_sql(&sql).await?;
+            }
+            Dialect::Mysql => {
+                if let Some(l) = level {
+                    client
+                        .execute_sql(&format!("SET TRANSACTION ISOLATION LEVEL {}", l.sql()))
+                        .await?;
+                }
+                client.execute_sql("START TRANSACTION").await?;
+            }
+            // SQLite transactions are serializable; IMMEDIATE takes the write lock up front, so
+            // concurrent writers queue (busy_timeout) instead of failing when they upgrade.
+            Dialect::Sqlite => {
+                client.execute_sql("BEGIN IMMEDIATE").await?;
+            }
+        }
+        Ok(client)
     }
 
     /// Runs a statement with bind parameters (`?` on SQLite and MySQL, `$1` on PostgreSQL) and
@@ -251,8 +497,50 @@ impl Client {
             sql: sql.into(),
             binds,
         };
+        self.execute(&stmt, None).await
+    }
+
+    /// Runs a query with bind parameters and returns each row as a JSON object keyed by column
+    /// name. Values are converted by their database type (numbers, strings, booleans, JSON;
+    /// DateTimes as RFC 3339 strings, decimals as strings, bytes as arrays of numbers).
+    pub async fn query_raw(
+        &self,
+        sql: &str,
+        binds: Vec<crate::Value>,
+    ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        let stmt = crate::sql::Statement {
+            sql: sql.into(),
+            binds,
+        };
         self.count_statement();
-        self.inner.pool.execute(&stmt, None).await
+        match &self.tx {
+            None => Target::Pool(&self.inner.pool).fetch_raw(&stmt).await,
+            Some(tx) => {
+                let mut state = tx.lock().await;
+                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
+                Target::Conn(conn).fetch_raw(&stmt).await
+            }
+        }
+    }
+
+    /// [`Client::query_raw`] deserialized into `T` (any `serde::Deserialize` type whose fields
+    /// are named like the columns).
+    pub async fn query_raw_as<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        binds: Vec<crate::Value>,
+    ) -> Result<Vec<T>> {
+        self.query_raw(sql, binds)
+            .await?
+            .into_iter()
+            .map(|row| {
+                serde_json::from_value(serde_json::Value::Object(row)).map_err(|e| Error::Decode {
+                    model: "(raw query)",
+                    field: "(row)",
+                    message: e.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// Closes every connection.
@@ -263,6 +551,10 @@ impl Client {
             Pool::Mysql(p) => p.close().await,
         }
     }
+}
+
+fn transaction_ended() -> Error {
+    Error::InvalidQuery("the transaction has already been committed or rolled back".into())
 }
 
 fn connect_error(e: sqlx::Error, target: &str) -> Error {

@@ -39,6 +39,8 @@ impl Pool {
 pub(crate) enum ColumnSpec {
     Field(&'static FieldMeta),
     Kind(ScalarKind),
+    /// Raw queries: whatever the database type is, unconverted.
+    Raw,
 }
 
 impl ColumnSpec {
@@ -46,6 +48,7 @@ impl ColumnSpec {
         match self {
             ColumnSpec::Field(f) => f.kind,
             ColumnSpec::Kind(k) => k,
+            ColumnSpec::Raw => ScalarKind::String,
         }
     }
 }
@@ -75,73 +78,170 @@ fn timed<T>(
     }
 }
 
+/// A pooled connection of one of the supported databases (held by a transaction).
+#[derive(Debug)]
+pub(crate) enum Conn {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+    Mysql(sqlx::pool::PoolConnection<sqlx::MySql>),
+}
+
+impl Conn {
+    /// Closes the connection instead of returning it to the pool: the server then rolls back
+    /// whatever transaction was open on it.
+    pub(crate) fn close_on_drop(self) {
+        match self {
+            Conn::Sqlite(mut c) => c.close_on_drop(),
+            Conn::Postgres(mut c) => c.close_on_drop(),
+            Conn::Mysql(mut c) => c.close_on_drop(),
+        }
+    }
+}
+
 impl Pool {
+    /// Takes a connection out of the pool (for a transaction).
+    pub(crate) async fn acquire(&self) -> Result<Conn> {
+        Ok(match self {
+            Pool::Sqlite(p) => {
+                Conn::Sqlite(p.acquire().await.map_err(|e| Error::from_sqlx(e, None))?)
+            }
+            Pool::Postgres(p) => {
+                Conn::Postgres(p.acquire().await.map_err(|e| Error::from_sqlx(e, None))?)
+            }
+            Pool::Mysql(p) => {
+                Conn::Mysql(p.acquire().await.map_err(|e| Error::from_sqlx(e, None))?)
+            }
+        })
+    }
+}
+
+/// Where a statement runs: on the pool, or on the connection of a transaction.
+pub(crate) enum Target<'a> {
+    Pool(&'a Pool),
+    Conn(&'a mut Conn),
+}
+
+macro_rules! on_target {
+    ($target:expr, $run:ident, $($arg:expr),*) => {
+        match $target {
+            Target::Pool(Pool::Sqlite(p)) => $run!(p, bind_sqlite, sqlite $(, $arg)*),
+            Target::Pool(Pool::Postgres(p)) => $run!(p, bind_postgres, postgres $(, $arg)*),
+            Target::Pool(Pool::Mysql(p)) => $run!(p, bind_mysql, mysql $(, $arg)*),
+            Target::Conn(Conn::Sqlite(c)) => $run!(&mut **c, bind_sqlite, sqlite $(, $arg)*),
+            Target::Conn(Conn::Postgres(c)) => $run!(&mut **c, bind_postgres, postgres $(, $arg)*),
+            Target::Conn(Conn::Mysql(c)) => $run!(&mut **c, bind_mysql, mysql $(, $arg)*),
+        }
+    };
+}
+
+macro_rules! fetch_rows {
+    ($exec:expr, $bind:ident, $db:ident, $stmt:expr, $columns:expr, $model:expr) => {{
+        let rows = bind_all(sqlx::query(&$stmt.sql), &$stmt.binds, $bind)
+            .fetch_all($exec)
+            .await
+            .map_err(|e| Error::from_sqlx(e, Some($model)))?;
+        decode_rows!($db, rows, $columns, $model)
+    }};
+}
+
+macro_rules! decode_rows {
+    (sqlite, $rows:expr, $columns:expr, $model:expr) => {
+        $rows
+            .iter()
+            .map(|r| decode_row(r, $columns, decode_sqlite, $model))
+            .collect()
+    };
+    (postgres, $rows:expr, $columns:expr, $model:expr) => {
+        decode_postgres_rows(&$rows, $columns, $model)
+    };
+    (mysql, $rows:expr, $columns:expr, $model:expr) => {
+        $rows
+            .iter()
+            .map(|r| decode_row(r, $columns, decode_mysql, $model))
+            .collect()
+    };
+}
+
+macro_rules! execute_statement {
+    ($exec:expr, $bind:ident, $db:ident, $stmt:expr) => {
+        bind_all(sqlx::query(&$stmt.sql), &$stmt.binds, $bind)
+            .execute($exec)
+            .await
+            .map(|r| r.rows_affected())
+    };
+}
+
+macro_rules! fetch_raw_rows {
+    ($exec:expr, $bind:ident, $db:ident, $stmt:expr) => {{
+        use sqlx::Column as _;
+        let rows = bind_all(sqlx::query(&$stmt.sql), &$stmt.binds, $bind)
+            .fetch_all($exec)
+            .await
+            .map_err(|e| Error::from_sqlx(e, None))?;
+        let names: Vec<String> = rows
+            .first()
+            .map(|r| r.columns().iter().map(|c| c.name().to_string()).collect())
+            .unwrap_or_default();
+        let specs = vec![ColumnSpec::Raw; names.len()];
+        let decoded: Result<Vec<Vec<Value>>> = decode_rows!($db, rows, &specs, "(raw query)");
+        let decoded = decoded?;
+        Ok(decoded
+            .into_iter()
+            .map(|values| {
+                names
+                    .iter()
+                    .cloned()
+                    .zip(values.iter().map(value_to_json))
+                    .collect::<serde_json::Map<String, serde_json::Value>>()
+            })
+            .collect())
+    }};
+}
+
+impl Target<'_> {
+    /// Runs a raw query; rows as JSON objects keyed by column name.
+    pub(crate) async fn fetch_raw(
+        self,
+        stmt: &Statement,
+    ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        use tracing::Instrument;
+        let span = tracing::debug_span!("quarry.query", sql = %stmt.sql);
+        async { on_target!(self, fetch_raw_rows, stmt) }
+            .instrument(span)
+            .await
+    }
+
     /// Runs a query and decodes every row.
     pub(crate) async fn fetch(
-        &self,
+        self,
         stmt: &Statement,
         columns: &[ColumnSpec],
         model: &'static str,
     ) -> Result<Vec<Vec<Value>>> {
+        use tracing::Instrument;
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
-        let _guard = span.enter();
         let started = std::time::Instant::now();
-        let result = match self {
-            Pool::Sqlite(p) => {
-                let q = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_sqlite);
-                let rows = q
-                    .fetch_all(p)
-                    .await
-                    .map_err(|e| Error::from_sqlx(e, Some(model)))?;
-                rows.iter()
-                    .map(|r| decode_row(r, columns, decode_sqlite, model))
-                    .collect()
-            }
-            Pool::Postgres(p) => {
-                let q = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_postgres);
-                let rows = q
-                    .fetch_all(p)
-                    .await
-                    .map_err(|e| Error::from_sqlx(e, Some(model)))?;
-                decode_postgres_rows(&rows, columns, model)
-            }
-            Pool::Mysql(p) => {
-                let q = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_mysql);
-                let rows = q
-                    .fetch_all(p)
-                    .await
-                    .map_err(|e| Error::from_sqlx(e, Some(model)))?;
-                rows.iter()
-                    .map(|r| decode_row(r, columns, decode_mysql, model))
-                    .collect()
-            }
-        };
+        let result: Result<Vec<Vec<Value>>> =
+            async { on_target!(self, fetch_rows, stmt, columns, model) }
+                .instrument(span)
+                .await;
         timed(&stmt.sql, |r: &Vec<Vec<Value>>| r.len(), started, &result);
         result
     }
 
     /// Runs a statement and returns the number of affected rows.
     pub(crate) async fn execute(
-        &self,
+        self,
         stmt: &Statement,
         model: Option<&'static str>,
     ) -> Result<u64> {
+        use tracing::Instrument;
+        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = std::time::Instant::now();
-        let result = match self {
-            Pool::Sqlite(p) => bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_sqlite)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected()),
-            Pool::Postgres(p) => bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_postgres)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected()),
-            Pool::Mysql(p) => bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_mysql)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected()),
-        }
-        .map_err(|e| Error::from_sqlx(e, model));
+        let result = async { on_target!(self, execute_statement, stmt) }
+            .instrument(span)
+            .await
+            .map_err(|e| Error::from_sqlx(e, model));
         timed(&stmt.sql, |n: &u64| *n as usize, started, &result);
         result
     }
@@ -347,7 +447,7 @@ fn decode_row<R: Row>(
             model,
             field: match spec {
                 ColumnSpec::Field(f) => f.name,
-                ColumnSpec::Kind(_) => "(computed)",
+                ColumnSpec::Kind(_) | ColumnSpec::Raw => "(computed)",
             },
             message,
         })?;
@@ -423,7 +523,7 @@ fn decode_postgres_rows(
                     model,
                     field: match spec {
                         ColumnSpec::Field(f) => f.name,
-                        ColumnSpec::Kind(_) => "(computed)",
+                        ColumnSpec::Kind(_) | ColumnSpec::Raw => "(computed)",
                     },
                     message,
                 })?;
@@ -928,6 +1028,9 @@ fn decode_mysql(
 /// Converts a decoded value to the kind the field expects (SQLite integers to booleans,
 /// text to JSON, epoch milliseconds to DateTime, ...).
 fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
+    if matches!(spec, ColumnSpec::Raw) {
+        return Ok(v);
+    }
     if let ColumnSpec::Field(f) = spec {
         if f.list {
             return match v {

@@ -20,7 +20,7 @@ pub use api::{
     and, count, not, or, Actions, Agg, FieldType, Filter, Find, FromRecord, IncludeIn, ManySlot,
     Model, NotLoaded, OptionalSlot, OrderBy, Relation, RequiredSlot, UniqueWhere,
 };
-pub use client::{Client, ConnectOptions};
+pub use client::{Client, ConnectOptions, IsolationLevel, TransactionOptions};
 pub use error::{DatabaseError, DatabaseErrorKind, Error, Result};
 pub use query::RelationLoadStrategy;
 pub use value::{FromValue, IntoValue, Value};

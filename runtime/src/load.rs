@@ -116,11 +116,7 @@ pub async fn find_many(
     let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
         sql::select_statement(s, m, args)
     });
-    client.count_statement();
-    let rows = client
-        .pool()
-        .fetch(&stmt, &columns(m, args), m.name)
-        .await?;
+    let rows = client.fetch(&stmt, &columns(m, args), m.name).await?;
     let mut records: Vec<Record> = rows.into_iter().map(|r| to_record(m, args, r)).collect();
     if args.take.is_some_and(|t| t < 0) {
         records.reverse();
@@ -149,8 +145,7 @@ async fn find_many_joined(
             .iter()
             .map(|_| ColumnSpec::Kind(ScalarKind::Json)),
     );
-    client.count_statement();
-    let rows = client.pool().fetch(&stmt, &cols, m.name).await?;
+    let rows = client.fetch(&stmt, &cols, m.name).await?;
     let mut records = Vec::with_capacity(rows.len());
     for mut row in rows {
         let includes = row.split_off(row.len() - args.includes.len());
@@ -358,8 +353,7 @@ async fn load_include(
             let stmt = sql::compile(client.cache(), client.dialect(), "child", |s| {
                 sql::child_statement(s, &q)
             });
-            client.count_statement();
-            let rows = client.pool().fetch(&stmt, &cols, child.name).await?;
+            let rows = client.fetch(&stmt, &cols, child.name).await?;
             for mut row in rows {
                 let key = match &rel.link {
                     Link::Direct { remote, .. } => key_of(&row, remote),
@@ -422,9 +416,7 @@ pub async fn count(client: &Client, m: &'static ModelMeta, args: &FindArgs) -> R
     let stmt = sql::compile(client.cache(), client.dialect(), "count", |s| {
         sql::count_statement(s, m, args)
     });
-    client.count_statement();
     let rows = client
-        .pool()
         .fetch(&stmt, &[ColumnSpec::Kind(ScalarKind::BigInt)], m.name)
         .await?;
     Ok(
@@ -459,6 +451,5 @@ pub async fn aggregate(
     if cols.is_empty() {
         cols.push(ColumnSpec::Kind(ScalarKind::BigInt));
     }
-    client.count_statement();
-    client.pool().fetch(&stmt, &cols, m.name).await
+    client.fetch(&stmt, &cols, m.name).await
 }

@@ -385,6 +385,21 @@ impl<'s> Generator<'s> {
             }
             None => quote!(None),
         };
+        let default = match f.default.as_ref().map(|d| &d.kind) {
+            Some(ir::DefaultKind::Now) => quote!(Some(quarry::meta::ClientDefault::Now)),
+            Some(ir::DefaultKind::Uuid(v)) => quote!(Some(quarry::meta::ClientDefault::Uuid(#v))),
+            Some(ir::DefaultKind::Cuid(v)) => quote!(Some(quarry::meta::ClientDefault::Cuid(#v))),
+            Some(ir::DefaultKind::Nanoid(n)) => {
+                quote!(Some(quarry::meta::ClientDefault::Nanoid(#n)))
+            }
+            Some(ir::DefaultKind::Ulid) => quote!(Some(quarry::meta::ClientDefault::Ulid)),
+            _ => quote!(None),
+        };
+        let updated_at = f.is_updated_at;
+        let generated = matches!(
+            f.default.as_ref().map(|d| &d.kind),
+            Some(ir::DefaultKind::Autoincrement | ir::DefaultKind::Sequence)
+        );
         quote! {
             quarry::meta::FieldMeta {
                 name: #name,
@@ -394,6 +409,9 @@ impl<'s> Generator<'s> {
                 list: #list,
                 enum_db_name: #enum_db,
                 native_type: #native,
+                default: #default,
+                updated_at: #updated_at,
+                generated: #generated,
             }
         }
     }
@@ -534,6 +552,7 @@ impl<'s> Generator<'s> {
             .map(|(pos, fid)| self.relation_handle(id, m, *fid, pos));
 
         let uniques = self.unique_constructors(id, m);
+        let create_fn = self.create_constructor(id, m);
         let doc = format!(
             " Field and relation handles, unique keys and metadata of model `{model_name}`."
         );
@@ -563,6 +582,8 @@ impl<'s> Generator<'s> {
                 pub fn count() -> quarry::Agg<super::#model, i64> {
                     quarry::count()
                 }
+
+                #create_fn
 
                 #(#handles)*
                 #(#relations)*
@@ -651,6 +672,52 @@ impl<'s> Generator<'s> {
                 fn into_include(self) -> quarry::query::Include {
                     quarry::Relation::into_include(self)
                 }
+            }
+        }
+    }
+
+    /// `model::create(required fields...)`: the data of a new record. Fields that are required
+    /// and have no default are arguments, so a create that misses one does not compile; the
+    /// others are set with `.set(...)`.
+    fn create_constructor(&self, id: ir::ModelId, m: &ir::Model) -> TokenStream {
+        let info = &self.info[id.0];
+        let model = self.names.model_type(id);
+        let required: Vec<&ir::Field> = m
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| {
+                info.columns.contains_key(&ir::FieldId(*i)) && f.is_required_on_create()
+            })
+            .map(|(_, f)| f)
+            .collect();
+        let args = required.iter().map(|f| {
+            let n = self.names.field(&f.name);
+            let ty = self.rust_type(f);
+            quote!(#n: impl Into<#ty>)
+        });
+        let sets = required.iter().map(|f| {
+            let n = self.names.field(&f.name);
+            let handle = self.names.handle(&f.name);
+            quote!(.set(self::#handle(), #n.into()))
+        });
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+        let doc = if names.is_empty() {
+            format!(
+                " The data of a new `{}`; every field has a default or is optional.",
+                m.name
+            )
+        } else {
+            format!(
+                " The data of a new `{}`, with its required fields {}.",
+                m.name,
+                names.join(", ")
+            )
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn create(#(#args),*) -> quarry::Data<super::#model> {
+                quarry::Data::new()#(#sets)*
             }
         }
     }

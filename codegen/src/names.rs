@@ -91,7 +91,9 @@ impl Names {
     /// own functions (`find`, `count`, `by_*`).
     pub(crate) fn handle(&self, name: &str) -> Ident {
         let snake = name.to_snake_case();
-        if snake == "find" || snake == "count" || snake.starts_with("by_") || snake == "meta" {
+        if matches!(snake.as_str(), "find" | "count" | "create" | "meta")
+            || snake.starts_with("by_")
+        {
             ident(&format!("{snake}_field"))
         } else {
             ident(&snake)

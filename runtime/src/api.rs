@@ -13,6 +13,7 @@ use crate::query::{
     self, Aggregate, AggregateArgs, Direction, FindArgs, Nulls, Quantifier, RelationLoadStrategy,
     ScalarOp,
 };
+use crate::sql::FieldWrite;
 use crate::value::{FromValue, IntoValue, Value};
 use std::marker::PhantomData;
 
@@ -1320,6 +1321,316 @@ impl<M: Model, R> Find<M, R> {
         Find {
             args: self.args,
             _p: PhantomData,
+        }
+    }
+}
+
+/// The values a write sets on model `M`: `post::create(title, author_id).set(post::published(), true)`
+/// or `Data::new().increment(post::view_count(), 1)`. Setting a field twice keeps the last value.
+pub struct Data<M> {
+    writes: Vec<(usize, FieldWrite)>,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M> std::fmt::Debug for Data<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.writes.fmt(f)
+    }
+}
+
+impl<M> Clone for Data<M> {
+    fn clone(&self) -> Self {
+        Data {
+            writes: self.writes.clone(),
+            _m: PhantomData,
+        }
+    }
+}
+
+impl<M> Default for Data<M> {
+    fn default() -> Self {
+        Data {
+            writes: Vec::new(),
+            _m: PhantomData,
+        }
+    }
+}
+
+impl<M: Model> Data<M> {
+    /// Nothing set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with(mut self, field: usize, write: FieldWrite) -> Self {
+        self.writes.retain(|(c, _)| *c != field);
+        self.writes.push((field, write));
+        self
+    }
+
+    /// Sets a field.
+    pub fn set<T: FieldType>(self, field: Field<M, T>, value: impl Into<T::Base>) -> Self {
+        self.with(field.index, FieldWrite::Set(value.into().into_value()))
+    }
+
+    /// Sets an optional field to NULL.
+    pub fn set_null<B: BaseType>(self, field: Field<M, Option<B>>) -> Self {
+        self.with(field.index, FieldWrite::Set(Value::Null))
+    }
+
+    /// Sets a list field (PostgreSQL scalar lists).
+    pub fn set_list<B: BaseType>(self, field: Field<M, Vec<B>>, values: Vec<B>) -> Self {
+        self.with(field.index, FieldWrite::Set(values.into_value()))
+    }
+
+    /// Adds `by` to a number, atomically in the database (updates only).
+    pub fn increment<T: FieldType>(self, field: Field<M, T>, by: impl Into<T::Base>) -> Self
+    where
+        T::Base: Numeric,
+    {
+        self.with(field.index, FieldWrite::Increment(by.into().into_value()))
+    }
+
+    /// Subtracts `by` from a number (updates only).
+    pub fn decrement<T: FieldType>(self, field: Field<M, T>, by: impl Into<T::Base>) -> Self
+    where
+        T::Base: Numeric,
+    {
+        self.with(field.index, FieldWrite::Decrement(by.into().into_value()))
+    }
+
+    /// Multiplies a number by `by` (updates only).
+    pub fn multiply<T: FieldType>(self, field: Field<M, T>, by: impl Into<T::Base>) -> Self
+    where
+        T::Base: Numeric,
+    {
+        self.with(field.index, FieldWrite::Multiply(by.into().into_value()))
+    }
+
+    /// Divides a number by `by` (updates only; integer division for integers).
+    pub fn divide<T: FieldType>(self, field: Field<M, T>, by: impl Into<T::Base>) -> Self
+    where
+        T::Base: Numeric,
+    {
+        self.with(field.index, FieldWrite::Divide(by.into().into_value()))
+    }
+}
+
+enum WriteOp {
+    Create(Vec<(usize, FieldWrite)>),
+    Update(Vec<(usize, Value)>, Vec<(usize, FieldWrite)>),
+    Upsert(
+        Vec<(usize, Value)>,
+        Vec<(usize, FieldWrite)>,
+        Vec<(usize, FieldWrite)>,
+    ),
+    Delete(Vec<(usize, Value)>),
+}
+
+/// `create`, `update`, `upsert` or `delete` of one record; `exec` returns it (for `delete`,
+/// as it was), with what `include` asked for.
+pub struct Write<'c, M, R> {
+    client: &'c Client,
+    op: WriteOp,
+    read: FindArgs,
+    strategy: Option<RelationLoadStrategy>,
+    _p: PhantomData<fn() -> (M, R)>,
+}
+
+impl<'c, M: Model, R: FromRecord> Write<'c, M, R> {
+    fn new(client: &'c Client, op: WriteOp) -> Self {
+        Write {
+            client,
+            op,
+            read: FindArgs::default(),
+            strategy: None,
+            _p: PhantomData,
+        }
+    }
+
+    /// Also loads a relation of the written record.
+    pub fn include<I: IncludeIn<R>>(mut self, relation: I) -> Write<'c, M, I::Output> {
+        self.read.includes.push(relation.into_include());
+        Write {
+            client: self.client,
+            op: self.op,
+            read: self.read,
+            strategy: self.strategy,
+            _p: PhantomData,
+        }
+    }
+
+    /// Returns only these fields of the written record, as a tuple.
+    pub fn select<S: Selection<M>>(mut self, selection: S) -> WriteSelect<'c, M, S> {
+        self.read.columns = Some(selection.columns());
+        WriteSelect {
+            inner: Write {
+                client: self.client,
+                op: self.op,
+                read: self.read,
+                strategy: self.strategy,
+                _p: PhantomData,
+            },
+            _s: PhantomData,
+        }
+    }
+
+    async fn record(self) -> Result<Record> {
+        let strategy = self
+            .strategy
+            .unwrap_or_else(|| self.client.relation_load_strategy());
+        let (c, m) = (self.client, M::META);
+        match self.op {
+            WriteOp::Create(data) => crate::write::create(c, m, data, self.read, strategy).await,
+            WriteOp::Update(key, data) => {
+                crate::write::update(c, m, key, data, self.read, strategy).await
+            }
+            WriteOp::Upsert(key, create, update) => {
+                crate::write::upsert(c, m, key, create, update, self.read, strategy).await
+            }
+            WriteOp::Delete(key) => crate::write::delete(c, m, key, self.read, strategy).await,
+        }
+    }
+
+    /// Runs the write.
+    pub async fn exec(self) -> Result<R> {
+        R::from_record(self.record().await?)
+    }
+}
+
+/// A write that returns selected fields as a tuple.
+pub struct WriteSelect<'c, M, S> {
+    inner: Write<'c, M, SelectedOnly>,
+    _s: PhantomData<fn() -> S>,
+}
+
+/// The record type of a write whose result is a selection (the record itself is not built).
+pub struct SelectedOnly;
+
+impl FromRecord for SelectedOnly {
+    fn from_record(_: Record) -> Result<Self> {
+        Ok(SelectedOnly)
+    }
+}
+
+impl<M: Model, S: Selection<M>> WriteSelect<'_, M, S> {
+    /// Runs the write.
+    pub async fn exec(self) -> Result<S::Output> {
+        let record = self.inner.record().await?;
+        S::decode(record.values, M::META.name)
+    }
+}
+
+/// `update_many` / `delete_many`: how many records were changed.
+pub struct WriteMany<'c, M> {
+    client: &'c Client,
+    filter: Option<query::Filter>,
+    data: Option<Vec<(usize, FieldWrite)>>,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> WriteMany<'_, M> {
+    /// Only records matching `filter` (several calls combine with AND); all without one.
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.filter = Some(match self.filter.take() {
+            Some(existing) => query::Filter::And(vec![existing, filter.inner]),
+            None => filter.inner,
+        });
+        self
+    }
+
+    /// Runs the write; returns the number of records changed.
+    pub async fn exec(self) -> Result<u64> {
+        match self.data {
+            Some(data) => crate::write::update_many(self.client, M::META, self.filter, data).await,
+            None => crate::write::delete_many(self.client, M::META, self.filter).await,
+        }
+    }
+}
+
+/// `create_many`.
+pub struct CreateMany<'c, M> {
+    client: &'c Client,
+    rows: Vec<Vec<(usize, FieldWrite)>>,
+    skip_duplicates: bool,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M: Model + FromRecord> CreateMany<'_, M> {
+    /// Skips rows that would violate a unique constraint instead of failing.
+    pub fn skip_duplicates(mut self) -> Self {
+        self.skip_duplicates = true;
+        self
+    }
+
+    /// Runs the inserts; returns how many rows were inserted.
+    pub async fn exec(self) -> Result<u64> {
+        let (n, _) =
+            crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, false)
+                .await?;
+        Ok(n)
+    }
+
+    /// Runs the inserts and returns the inserted records (PostgreSQL and SQLite).
+    pub async fn exec_and_return(self) -> Result<Vec<M>> {
+        let (_, records) =
+            crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, true)
+                .await?;
+        records.into_iter().map(M::from_record).collect()
+    }
+}
+
+impl<'c, M: Model + FromRecord> Actions<'c, M> {
+    /// Creates a record: `client.post().create(post::create("Title", author_id)).exec()`.
+    pub fn create(&self, data: Data<M>) -> Write<'c, M, M> {
+        Write::new(self.client, WriteOp::Create(data.writes))
+    }
+
+    /// Creates many records in as few statements as the bind limits allow.
+    pub fn create_many(&self, rows: impl IntoIterator<Item = Data<M>>) -> CreateMany<'c, M> {
+        CreateMany {
+            client: self.client,
+            rows: rows.into_iter().map(|d| d.writes).collect(),
+            skip_duplicates: false,
+            _m: PhantomData,
+        }
+    }
+
+    /// Updates the record with this unique key; `RecordNotFound` (P2025) when there is none.
+    pub fn update(&self, key: UniqueWhere<M>, data: Data<M>) -> Write<'c, M, M> {
+        Write::new(self.client, WriteOp::Update(key.fields, data.writes))
+    }
+
+    /// Updates the record with this unique key, or creates it.
+    pub fn upsert(&self, key: UniqueWhere<M>, create: Data<M>, update: Data<M>) -> Write<'c, M, M> {
+        Write::new(
+            self.client,
+            WriteOp::Upsert(key.fields, create.writes, update.writes),
+        )
+    }
+
+    /// Deletes the record with this unique key and returns it; `RecordNotFound` when absent.
+    pub fn delete(&self, key: UniqueWhere<M>) -> Write<'c, M, M> {
+        Write::new(self.client, WriteOp::Delete(key.fields))
+    }
+
+    /// Updates every record matching the filter (all without one); returns how many.
+    pub fn update_many(&self, data: Data<M>) -> WriteMany<'c, M> {
+        WriteMany {
+            client: self.client,
+            filter: None,
+            data: Some(data.writes),
+            _m: PhantomData,
+        }
+    }
+
+    /// Deletes every record matching the filter (all without one); returns how many.
+    pub fn delete_many(&self) -> WriteMany<'c, M> {
+        WriteMany {
+            client: self.client,
+            filter: None,
+            data: None,
+            _m: PhantomData,
         }
     }
 }

@@ -248,6 +248,10 @@ fn classify(code: Option<&str>, message: &str, kind: sqlx::error::ErrorKind) -> 
         "275" => DatabaseErrorKind::CheckViolation,
         "5" | "517" => DatabaseErrorKind::SerializationFailure,
         _ if message.contains("UNIQUE constraint failed") => DatabaseErrorKind::UniqueViolation,
+        _ if message.contains("FOREIGN KEY constraint failed") => {
+            DatabaseErrorKind::ForeignKeyViolation
+        }
+        _ if message.contains("NOT NULL constraint failed") => DatabaseErrorKind::NotNullViolation,
         _ => DatabaseErrorKind::Other,
     }
 }

@@ -10,15 +10,17 @@ pub mod api;
 pub mod client;
 pub mod error;
 pub mod exec;
+mod ids;
 pub mod load;
 pub mod meta;
 pub mod query;
 pub mod sql;
 pub mod value;
+pub mod write;
 
 pub use api::{
-    and, count, not, or, Actions, Agg, FieldType, Filter, Find, FromRecord, IncludeIn, ManySlot,
-    Model, NotLoaded, OptionalSlot, OrderBy, Relation, RequiredSlot, UniqueWhere,
+    and, count, not, or, Actions, Agg, Data, FieldType, Filter, Find, FromRecord, IncludeIn,
+    ManySlot, Model, NotLoaded, OptionalSlot, OrderBy, Relation, RequiredSlot, UniqueWhere,
 };
 pub use client::{Client, ConnectOptions, IsolationLevel, TransactionOptions};
 pub use error::{DatabaseError, DatabaseErrorKind, Error, Result};

@@ -46,6 +46,27 @@ pub struct FieldMeta {
     pub enum_db_name: Option<&'static str>,
     /// The `@db.*` native type name, when given (e.g. `Timestamptz`).
     pub native_type: Option<&'static str>,
+    /// A default the client computes on create (the database computes the others).
+    pub default: Option<ClientDefault>,
+    /// `@updatedAt`: set to the current time on every create and update.
+    pub updated_at: bool,
+    /// The database generates the value (`autoincrement()`): read it back after an insert.
+    pub generated: bool,
+}
+
+/// Defaults that Prisma computes in the client, and so does Quarry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientDefault {
+    /// `now()`
+    Now,
+    /// `uuid()` (4) or `uuid(7)`.
+    Uuid(u8),
+    /// `cuid()` (1) or `cuid(2)`.
+    Cuid(u8),
+    /// `nanoid(n)`
+    Nanoid(u8),
+    /// `ulid()`
+    Ulid,
 }
 
 /// How parent rows and related rows are linked.

@@ -10,6 +10,7 @@ mod cache;
 mod dialect;
 mod join;
 mod read;
+mod write;
 
 pub use cache::StatementCache;
 pub use dialect::Dialect;
@@ -17,6 +18,11 @@ pub(crate) use join::join_select_statement;
 pub(crate) use read::{
     aggregate_kind, aggregate_statement, child_statement, count_statement, select_statement,
     ChildQuery,
+};
+pub use write::FieldWrite;
+pub(crate) use write::{
+    delete_by_key_statement, delete_statement, insert_statement, last_insert_id_statement,
+    update_by_key_statement, update_statement,
 };
 
 use crate::meta::FieldMeta;

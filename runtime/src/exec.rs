@@ -324,7 +324,7 @@ fn bind_postgres<'q>(q: PgQuery<'q>, v: &'q Value) -> PgQuery<'q> {
         Value::Decimal(d) => q.bind(*d),
         Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
         Value::Bytes(b) => q.bind(b.as_slice()),
-        Value::Json(j) => q.bind(sqlx::types::Json(j)),
+        Value::Json(j) => q.bind(sqlx::types::Json(j.as_ref())),
         // TIMESTAMP(3) is Prisma's default: bind a naive UTC time so that no session time
         // zone shifts it. TIMESTAMPTZ columns accept it as UTC as well.
         Value::DateTime(d) => q.bind(d.naive_utc()),
@@ -429,7 +429,7 @@ fn value_to_json(v: &Value) -> serde_json::Value {
         Value::Decimal(d) => d.to_string().into(),
         Value::String(s) | Value::Enum(s) => s.clone().into(),
         Value::Bytes(b) => b.iter().map(|x| serde_json::Value::from(*x)).collect(),
-        Value::Json(j) => j.clone(),
+        Value::Json(j) => j.as_ref().clone(),
         Value::DateTime(d) => d.to_rfc3339().into(),
         Value::List(items) => items.iter().map(value_to_json).collect(),
     }
@@ -630,7 +630,7 @@ fn decode_postgres(
             2,
         )),
         "BYTEA" => Value::Bytes(row.try_get(i).map_err(err)?),
-        "JSON" | "JSONB" => Value::Json(row.try_get(i).map_err(err)?),
+        "JSON" | "JSONB" => Value::Json(Box::new(row.try_get(i).map_err(err)?)),
         // Timestamps, dates and times are decoded here rather than by sqlx, whose chrono
         // conversions panic on `infinity` and wrap `24:00:00` to midnight.
         "TIMESTAMPTZ" | "TIMESTAMP" | "DATE" | "TIME" => {
@@ -1094,20 +1094,20 @@ fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
                 .map_err(|e| e.to_string())?,
         ),
         (ScalarKind::Decimal, Value::String(s)) => Value::Decimal(parse_decimal(&s)?),
-        (ScalarKind::Json, Value::String(s)) => {
-            Value::Json(serde_json::from_str(&s).map_err(|e| e.to_string())?)
-        }
+        (ScalarKind::Json, Value::String(s)) => Value::Json(Box::new(
+            serde_json::from_str(&s).map_err(|e| e.to_string())?,
+        )),
         // SQLite's JSONB columns have NUMERIC affinity: a document that is a bare number is
         // stored as a number.
-        (ScalarKind::Json, Value::BigInt(i)) => Value::Json(i.into()),
-        (ScalarKind::Json, Value::Float(f)) => Value::Json(
+        (ScalarKind::Json, Value::BigInt(i)) => Value::Json(Box::new(i.into())),
+        (ScalarKind::Json, Value::Float(f)) => Value::Json(Box::new(
             serde_json::Number::from_f64(f)
                 .map(serde_json::Value::Number)
                 .ok_or_else(|| format!("{f} is not a JSON number"))?,
-        ),
-        (ScalarKind::Json, Value::Bytes(b)) => {
-            Value::Json(serde_json::from_slice(&b).map_err(|e| e.to_string())?)
-        }
+        )),
+        (ScalarKind::Json, Value::Bytes(b)) => Value::Json(Box::new(
+            serde_json::from_slice(&b).map_err(|e| e.to_string())?,
+        )),
         (ScalarKind::DateTime, Value::BigInt(ms)) => Value::DateTime(
             DateTime::from_timestamp_millis(ms)
                 .ok_or_else(|| format!("{ms} is not a valid timestamp"))?,
@@ -1139,7 +1139,7 @@ fn json_to_value(j: serde_json::Value) -> Value {
         serde_json::Value::Array(items) => {
             Value::List(items.into_iter().map(json_to_value).collect())
         }
-        other => Value::Json(other),
+        other => Value::Json(Box::new(other)),
     }
 }
 

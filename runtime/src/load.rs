@@ -152,7 +152,7 @@ async fn find_many_joined(
         let mut record = to_record(m, args, row);
         for (inc, value) in args.includes.iter().zip(includes) {
             let json = match value {
-                Value::Json(j) => j,
+                Value::Json(j) => *j,
                 Value::Null => serde_json::Value::Null,
                 other => {
                     return Err(decode_error(

@@ -27,8 +27,8 @@ pub enum Value {
     String(String),
     /// `Bytes`.
     Bytes(Vec<u8>),
-    /// `Json`.
-    Json(serde_json::Value),
+    /// `Json` (boxed: documents are rare and large, cells are many).
+    Json(Box<serde_json::Value>),
     /// `DateTime`, always UTC.
     DateTime(DateTime<Utc>),
     /// An enum value, by its database name.
@@ -128,8 +128,13 @@ simple!(f64, Float);
 simple!(Decimal, Decimal);
 simple!(String, String);
 simple!(Vec<u8>, Bytes);
-simple!(serde_json::Value, Json);
 simple!(DateTime<Utc>, DateTime);
+
+impl IntoValue for serde_json::Value {
+    fn into_value(self) -> Value {
+        Value::Json(Box::new(self))
+    }
+}
 
 impl IntoValue for &str {
     fn into_value(self) -> Value {
@@ -230,7 +235,7 @@ impl FromValue for Vec<u8> {
 impl FromValue for serde_json::Value {
     fn from_value(v: Value) -> Result<Self, String> {
         match v {
-            Value::Json(j) => Ok(j),
+            Value::Json(j) => Ok(*j),
             Value::String(s) => serde_json::from_str(&s).map_err(|e| e.to_string()),
             other => Err(mismatch("Json", &other)),
         }

@@ -346,7 +346,7 @@ async fn quarry_stores_every_sqlite_scalar_as_prisma_does() {
             Value::Float(-12.5),
             Value::Float(1e-300),
             Value::Decimal(Decimal::from_str("12345678901234567890.123456789").unwrap()),
-            Value::Json(json(r#"{"a":1,"b":[1,2.5,"x",null,true],"c":{"d":"ü€😀"},"big":12345678901234567000}"#)),
+            Value::from(json(r#"{"a":1,"b":[1,2.5,"x",null,true],"c":{"d":"ü€😀"},"big":12345678901234567000}"#)),
             Value::Bytes(vec![0, 1, 2, 255]),
             Value::DateTime(utc("1969-07-20T20:17:40.123Z")),
             Value::DateTime(utc("2030-01-01T00:00:00.999Z")),

@@ -49,13 +49,26 @@ fn placeholders(backend: Backend, rows: usize, cols: usize, extra: &str) -> Stri
 }
 
 /// What a sqlx user writes: the same columns Quarry sets (email, name, role, timestamps).
-async fn sqlx_insert(client: &quarry::Client, backend: Backend, n: usize, returning: bool) -> Vec<UserRow> {
+async fn sqlx_insert(
+    client: &quarry::Client,
+    backend: Backend,
+    n: usize,
+    returning: bool,
+) -> Vec<UserRow> {
     let now = chrono::Utc::now();
-    let role = if backend == Backend::Postgres { ", 'READER'::\"Role\"" } else { ", 'READER'" };
+    let role = if backend == Backend::Postgres {
+        ", 'READER'::\"Role\""
+    } else {
+        ", 'READER'"
+    };
     let sql = format!(
         r#"INSERT INTO "users" ("email", "name", "created_at", "updated_at", "role") VALUES {}{}"#,
         placeholders(backend, n, 4, role),
-        if returning { r#" RETURNING "id", "email", "name""# } else { "" }
+        if returning {
+            r#" RETURNING "id", "email", "name""#
+        } else {
+            ""
+        }
     );
     match client.pool() {
         quarry::exec::Pool::Sqlite(p) => {
@@ -68,18 +81,40 @@ async fn sqlx_insert(client: &quarry::Client, backend: Backend, n: usize, return
                 assert_eq!(q.execute(p).await.unwrap().rows_affected(), n as u64);
                 return Vec::new();
             }
-            q.fetch_all(p).await.unwrap().iter().map(|r| UserRow { id: r.get(0), email: r.get(1), name: r.get(2) }).collect()
+            q.fetch_all(p)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| UserRow {
+                    id: r.get(0),
+                    email: r.get(1),
+                    name: r.get(2),
+                })
+                .collect()
         }
         quarry::exec::Pool::Postgres(p) => {
             let mut q = sqlx::query(&sql);
             for _ in 0..n {
-                q = q.bind(email()).bind("name").bind(now.naive_utc()).bind(now.naive_utc());
+                q = q
+                    .bind(email())
+                    .bind("name")
+                    .bind(now.naive_utc())
+                    .bind(now.naive_utc());
             }
             if !returning {
                 assert_eq!(q.execute(p).await.unwrap().rows_affected(), n as u64);
                 return Vec::new();
             }
-            q.fetch_all(p).await.unwrap().iter().map(|r| UserRow { id: r.get(0), email: r.get(1), name: r.get(2) }).collect()
+            q.fetch_all(p)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| UserRow {
+                    id: r.get(0),
+                    email: r.get(1),
+                    name: r.get(2),
+                })
+                .collect()
         }
         quarry::exec::Pool::Mysql(_) => unreachable!("not benchmarked"),
     }
@@ -92,18 +127,26 @@ fn inserts(c: &mut Criterion) {
         .build()
         .unwrap();
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let Some((_db, raw)): Option<(TestDb, quarry::Client)> = rt.block_on(database_with("blog", backend)) else {
+        let Some((_db, raw)): Option<(TestDb, quarry::Client)> =
+            rt.block_on(database_with("blog", backend))
+        else {
             continue;
         };
         let client = db::Client::from_client(raw.clone());
         let mut g = c.benchmark_group(format!("{}/insert", format!("{backend:?}").to_lowercase()));
         g.bench_function(BenchmarkId::new("quarry", 1), |b| {
             b.to_async(&rt).iter(|| async {
-                client.user().create(user::create(email()).set(user::name(), "name")).exec().await.unwrap()
+                client
+                    .user()
+                    .create(user::create(email()).set(user::name(), "name"))
+                    .exec()
+                    .await
+                    .unwrap()
             })
         });
         g.bench_function(BenchmarkId::new("sqlx", 1), |b| {
-            b.to_async(&rt).iter(|| async { sqlx_insert(&raw, backend, 1, true).await })
+            b.to_async(&rt)
+                .iter(|| async { sqlx_insert(&raw, backend, 1, true).await })
         });
         for n in [10usize, 100] {
             g.bench_with_input(BenchmarkId::new("quarry", n), &n, |b, &n| {

@@ -435,6 +435,7 @@ impl<'s> Generator<'s> {
         let name = &f.name;
         let many = f.arity == Arity::List;
         let optional = f.arity == Arity::Optional;
+        let mut holds_foreign_key = false;
         let link = match rel.kind {
             RelationKind::ManyToMany => {
                 let table = rel.join_table_name().unwrap_or_default();
@@ -454,6 +455,7 @@ impl<'s> Generator<'s> {
             }
             _ => {
                 let referencing = rel.referencing.model == id && rel.referencing.field == fid;
+                holds_foreign_key = referencing;
                 let other = self
                     .schema
                     .model(rel.referencing.model)
@@ -482,6 +484,7 @@ impl<'s> Generator<'s> {
                 many: #many,
                 optional: #optional,
                 link: #link,
+                holds_foreign_key: #holds_foreign_key,
             }
         }
     }
@@ -647,6 +650,27 @@ impl<'s> Generator<'s> {
             f.name, fname, fname
         );
         let marker_doc = format!(" Marker type of relation `{}.{}`.", m.name, f.name);
+        // Links can be removed (nested `disconnect`, `set`) for implicit many-to-many
+        // relations and when the foreign-key fields are optional.
+        let rel = self.schema.relation(r.relation);
+        let disconnectable = rel.kind == RelationKind::ManyToMany || {
+            let owner = self.schema.model(rel.referencing.model);
+            owner
+                .field(rel.referencing.field)
+                .relation()
+                .is_some_and(|info| {
+                    !info.fields.is_empty()
+                        && info
+                            .fields
+                            .iter()
+                            .all(|x| owner.field(*x).arity == Arity::Optional)
+                })
+        };
+        let disconnectable = if disconnectable {
+            quote!(impl quarry::api::DisconnectableRelation for #marker {})
+        } else {
+            quote!()
+        };
         quote! {
             #[doc = #marker_doc]
             #[derive(Debug, Clone, Copy)]
@@ -659,6 +683,8 @@ impl<'s> Generator<'s> {
             }
 
             impl #kind_trait for #marker {}
+
+            #disconnectable
 
             #[doc = #doc]
             pub fn #fname() -> quarry::Relation<#marker, super::#related> {
@@ -714,12 +740,75 @@ impl<'s> Generator<'s> {
                 names.join(", ")
             )
         };
+        let without = self.create_without_constructors(id, m);
         quote! {
             #[doc = #doc]
             pub fn create(#(#args),*) -> quarry::Data<super::#model> {
                 quarry::Data::new()#(#sets)*
             }
+
+            #(#without)*
         }
+    }
+
+    /// `model::create_without_<relation>(required fields...)`, one per relation whose foreign
+    /// key this model holds: the data of a record created under that relation (a nested
+    /// `create` or `connect_or_create` from the other side, or with `.connect(relation, key)`),
+    /// whose foreign-key fields the runtime fills from the related record, so they are not
+    /// arguments.
+    fn create_without_constructors(&self, id: ir::ModelId, m: &ir::Model) -> Vec<TokenStream> {
+        let info = &self.info[id.0];
+        let model = self.names.model_type(id);
+        let mut out = Vec::new();
+        for fid in &info.relations {
+            let rf = m.field(*fid);
+            let Some(r) = rf.relation() else { continue };
+            if r.fields.is_empty() {
+                continue;
+            }
+            let required: Vec<&ir::Field> = m
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| {
+                    info.columns.contains_key(&ir::FieldId(*i))
+                        && f.is_required_on_create()
+                        && !r.fields.contains(&ir::FieldId(*i))
+                })
+                .map(|(_, f)| f)
+                .collect();
+            let args = required.iter().map(|f| {
+                let n = self.names.field(&f.name);
+                let ty = self.rust_type(f);
+                quote!(#n: impl Into<#ty>)
+            });
+            let sets = required.iter().map(|f| {
+                let n = self.names.field(&f.name);
+                let handle = self.names.handle(&f.name);
+                quote!(.set(self::#handle(), #n.into()))
+            });
+            let fn_name = ident(&format!("create_without_{}", rf.name.to_snake_case()));
+            let fk: Vec<String> = r
+                .fields
+                .iter()
+                .map(|f| format!("`{}`", m.field(*f).name))
+                .collect();
+            let doc = format!(
+                " The data of a new `{}` linked through its `{}` relation, without the foreign key ({}): the runtime fills it from the related record. For nested `create`/`connect_or_create` from the other side, or with `.connect({}(), key)` / `.create({}(), data)` here.",
+                m.name,
+                rf.name,
+                fk.join(", "),
+                self.names.handle(&rf.name),
+                self.names.handle(&rf.name),
+            );
+            out.push(quote! {
+                #[doc = #doc]
+                pub fn #fn_name(#(#args),*) -> quarry::Data<super::#model> {
+                    quarry::Data::new()#(#sets)*
+                }
+            });
+        }
+        out
     }
 
     fn unique_constructors(&self, id: ir::ModelId, m: &ir::Model) -> Vec<TokenStream> {

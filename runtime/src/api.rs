@@ -9,6 +9,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::load::{self, Record, RelationData};
 use crate::meta::ModelMeta;
+use crate::nested::{Nested, NestedOp, WriteData};
 use crate::query::{
     self, Aggregate, AggregateArgs, Direction, FindArgs, Nulls, Quantifier, RelationLoadStrategy,
     ScalarOp,
@@ -466,6 +467,18 @@ pub trait ManyRelationField: RelationField {}
 
 /// Marks to-one relations (`is`, `is_not`).
 pub trait OneRelationField: RelationField {}
+
+/// Marks relations whose links can be removed without deleting a record (nested
+/// `disconnect`, `disconnect_one` and `set`): implicit many-to-many relations, and relations
+/// whose foreign-key fields are optional. As in Prisma, a relation with a required foreign key
+/// (`user.posts` when `Post.authorId` is required) has no `disconnect` or `set`: it does not
+/// compile.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be disconnected: its foreign key is required",
+    label = "a record on this relation must always point at another one",
+    note = "make the foreign-key field optional (`Int?`) to allow `disconnect` and `set`, or delete the related record instead"
+)]
+pub trait DisconnectableRelation: RelationField {}
 
 /// A relation field: a filter target, an include, an ordering by count.
 pub struct Relation<R, T> {
@@ -1327,14 +1340,26 @@ impl<M: Model, R> Find<M, R> {
 
 /// The values a write sets on model `M`: `post::create(title, author_id).set(post::published(), true)`
 /// or `Data::new().increment(post::view_count(), 1)`. Setting a field twice keeps the last value.
+///
+/// Data also carries nested writes of related records (Prisma's nested `create`, `connect`,
+/// ...); see [`Data::create`] and the methods after it. They run in the same transaction as
+/// the write they belong to.
 pub struct Data<M> {
     writes: Vec<(usize, FieldWrite)>,
+    nested: Vec<Nested>,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> std::fmt::Debug for Data<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.writes.fmt(f)
+        if self.nested.is_empty() {
+            self.writes.fmt(f)
+        } else {
+            f.debug_struct("Data")
+                .field("writes", &self.writes)
+                .field("nested", &self.nested)
+                .finish()
+        }
     }
 }
 
@@ -1342,6 +1367,7 @@ impl<M> Clone for Data<M> {
     fn clone(&self) -> Self {
         Data {
             writes: self.writes.clone(),
+            nested: self.nested.clone(),
             _m: PhantomData,
         }
     }
@@ -1351,8 +1377,212 @@ impl<M> Default for Data<M> {
     fn default() -> Self {
         Data {
             writes: Vec::new(),
+            nested: Vec::new(),
             _m: PhantomData,
         }
+    }
+}
+
+impl<M> Data<M> {
+    fn into_write(self) -> WriteData {
+        WriteData {
+            writes: self.writes,
+            nested: self.nested,
+        }
+    }
+
+    fn nest<R: RelationField>(mut self, op: NestedOp) -> Self {
+        self.nested.push(Nested {
+            relation: R::INDEX,
+            op,
+        });
+        self
+    }
+}
+
+/// Nested writes: each takes the relation's handle (`user::posts()`) and writes records of
+/// the related model, linked to this one.
+///
+/// Foreign keys between the two records are filled by the runtime. A child created under a
+/// relation whose foreign key it holds gets it from the parent, so its data should come from
+/// the generated `child::create_without_<relation>(...)` constructor, which takes the child's
+/// required fields except that foreign key (`post::create_without_author("slug", "Title")`);
+/// any value set for those columns is replaced. Likewise, a record that `connect`s or
+/// `create`s the record its own foreign key points at is built with
+/// `create_without_<relation>`.
+///
+/// ```ignore
+/// client.user().create(
+///     user::create("ada@example.com")
+///         .create(user::posts(), post::create_without_author("hello", "Hello"))
+///         .connect(user::comments(), comment::by_id(id)),
+/// ).exec().await?;
+/// client.post().update(
+///     post::by_slug("hello"),
+///     Data::new()
+///         .connect(post::tags(), tag::by_name("rust"))
+///         .disconnect(post::tags(), tag::by_name("go"))
+///         .delete_many_related(post::comments(), comment::body().contains("spam")),
+/// ).exec().await?;
+/// ```
+///
+/// In a `create`, only [`create`](Data::create), [`connect`](Data::connect) and
+/// [`connect_or_create`](Data::connect_or_create) apply; the others are for updates and make a
+/// create fail with [`Error::InvalidQuery`]. A `connect` (or `update`, `delete`) that finds no
+/// record fails with [`Error::RecordNotFound`] naming the related model, and the whole write is
+/// rolled back.
+impl<M: Model> Data<M> {
+    /// Creates a related record and links it (Prisma's nested `create`); call it again to
+    /// create several.
+    pub fn create<R: RelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        data: Data<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Create(data.into_write()))
+    }
+
+    /// Creates several related records and links them.
+    pub fn create_each<R: RelationField<Parent = M>, T>(
+        mut self,
+        _relation: Relation<R, T>,
+        data: impl IntoIterator<Item = Data<R::Child>>,
+    ) -> Self {
+        for d in data {
+            self = self.nest::<R>(NestedOp::Create(d.into_write()));
+        }
+        self
+    }
+
+    /// Links the existing record with this key (to-one: replaces the link).
+    pub fn connect<R: RelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        key: UniqueWhere<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Connect(key.fields))
+    }
+
+    /// Links the record with this key, creating it from `data` when there is none.
+    pub fn connect_or_create<R: RelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        key: UniqueWhere<R::Child>,
+        data: Data<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::ConnectOrCreate(key.fields, data.into_write()))
+    }
+
+    /// Unlinks the related record with this key from a list relation (updates only): its
+    /// foreign key becomes NULL, or its join-table row is deleted. Not linked: nothing happens.
+    pub fn disconnect<R: ManyRelationField<Parent = M> + DisconnectableRelation, T>(
+        self,
+        _relation: Relation<R, T>,
+        key: UniqueWhere<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Disconnect(Some(key.fields)))
+    }
+
+    /// Unlinks the related record of an optional to-one relation (updates only; Prisma's
+    /// `disconnect: true`).
+    pub fn disconnect_one<R: OneRelationField<Parent = M> + DisconnectableRelation, T>(
+        self,
+        _relation: Relation<R, T>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Disconnect(None))
+    }
+
+    /// Replaces the linked records of a list relation by exactly these (updates only;
+    /// Prisma's `set`).
+    pub fn set_related<R: ManyRelationField<Parent = M> + DisconnectableRelation, T>(
+        self,
+        _relation: Relation<R, T>,
+        keys: impl IntoIterator<Item = UniqueWhere<R::Child>>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Set(keys.into_iter().map(|k| k.fields).collect()))
+    }
+
+    /// Updates the linked record with this key (updates only); `RecordNotFound` when no linked
+    /// record has it.
+    pub fn update_related<R: ManyRelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        key: UniqueWhere<R::Child>,
+        data: Data<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Update(Some(key.fields), data.into_write()))
+    }
+
+    /// Updates the record of a to-one relation (updates only).
+    pub fn update_one<R: OneRelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        data: Data<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Update(None, data.into_write()))
+    }
+
+    /// Updates the linked record with this key, or creates and links it (updates only).
+    pub fn upsert_related<R: ManyRelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        key: UniqueWhere<R::Child>,
+        create: Data<R::Child>,
+        update: Data<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Upsert(
+            Some(key.fields),
+            create.into_write(),
+            update.into_write(),
+        ))
+    }
+
+    /// Updates the record of a to-one relation, or creates and links one (updates only).
+    pub fn upsert_one<R: OneRelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        create: Data<R::Child>,
+        update: Data<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Upsert(
+            None,
+            create.into_write(),
+            update.into_write(),
+        ))
+    }
+
+    /// Deletes the linked record with this key (updates only); `RecordNotFound` when no linked
+    /// record has it.
+    pub fn delete_related<R: ManyRelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        key: UniqueWhere<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::Delete(Some(key.fields)))
+    }
+
+    /// Deletes the record of a to-one relation (updates only).
+    pub fn delete_one<R: OneRelationField<Parent = M>, T>(self, _relation: Relation<R, T>) -> Self {
+        self.nest::<R>(NestedOp::Delete(None))
+    }
+
+    /// Updates every linked record matching `filter` (updates only; Prisma's `updateMany`).
+    pub fn update_many_related<R: ManyRelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        filter: Filter<R::Child>,
+        data: Data<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::UpdateMany(Some(filter.inner), data.writes))
+    }
+
+    /// Deletes every linked record matching `filter` (updates only; Prisma's `deleteMany`).
+    pub fn delete_many_related<R: ManyRelationField<Parent = M>, T>(
+        self,
+        _relation: Relation<R, T>,
+        filter: Filter<R::Child>,
+    ) -> Self {
+        self.nest::<R>(NestedOp::DeleteMany(Some(filter.inner)))
     }
 }
 
@@ -1417,13 +1647,9 @@ impl<M: Model> Data<M> {
 }
 
 enum WriteOp {
-    Create(Vec<(usize, FieldWrite)>),
-    Update(Vec<(usize, Value)>, Vec<(usize, FieldWrite)>),
-    Upsert(
-        Vec<(usize, Value)>,
-        Vec<(usize, FieldWrite)>,
-        Vec<(usize, FieldWrite)>,
-    ),
+    Create(WriteData),
+    Update(Vec<(usize, Value)>, WriteData),
+    Upsert(Vec<(usize, Value)>, WriteData, WriteData),
     Delete(Vec<(usize, Value)>),
 }
 
@@ -1481,12 +1707,24 @@ impl<'c, M: Model, R: FromRecord> Write<'c, M, R> {
             .unwrap_or_else(|| self.client.relation_load_strategy());
         let (c, m) = (self.client, M::META);
         match self.op {
-            WriteOp::Create(data) => crate::write::create(c, m, data, self.read, strategy).await,
+            WriteOp::Create(data) if data.nested.is_empty() => {
+                crate::write::create(c, m, data.writes, self.read, strategy).await
+            }
+            WriteOp::Create(data) => crate::nested::create(c, m, data, self.read, strategy).await,
+            WriteOp::Update(key, data) if data.nested.is_empty() => {
+                crate::write::update(c, m, key, data.writes, self.read, strategy).await
+            }
             WriteOp::Update(key, data) => {
-                crate::write::update(c, m, key, data, self.read, strategy).await
+                crate::nested::update(c, m, key, data, self.read, strategy).await
+            }
+            WriteOp::Upsert(key, create, update)
+                if create.nested.is_empty() && update.nested.is_empty() =>
+            {
+                crate::write::upsert(c, m, key, create.writes, update.writes, self.read, strategy)
+                    .await
             }
             WriteOp::Upsert(key, create, update) => {
-                crate::write::upsert(c, m, key, create, update, self.read, strategy).await
+                crate::nested::upsert(c, m, key, create, update, self.read, strategy).await
             }
             WriteOp::Delete(key) => crate::write::delete(c, m, key, self.read, strategy).await,
         }
@@ -1526,6 +1764,8 @@ pub struct WriteMany<'c, M> {
     client: &'c Client,
     filter: Option<query::Filter>,
     data: Option<Vec<(usize, FieldWrite)>>,
+    /// Nested writes were given; `update_many` does not take them (as in Prisma).
+    nested_given: bool,
     _m: PhantomData<fn() -> M>,
 }
 
@@ -1541,6 +1781,12 @@ impl<M: Model> WriteMany<'_, M> {
 
     /// Runs the write; returns the number of records changed.
     pub async fn exec(self) -> Result<u64> {
+        if self.nested_given {
+            return Err(Error::InvalidQuery(format!(
+                "{}: update_many does not take nested writes; use update",
+                M::META.name
+            )));
+        }
         match self.data {
             Some(data) => crate::write::update_many(self.client, M::META, self.filter, data).await,
             None => crate::write::delete_many(self.client, M::META, self.filter).await,
@@ -1552,6 +1798,8 @@ impl<M: Model> WriteMany<'_, M> {
 pub struct CreateMany<'c, M> {
     client: &'c Client,
     rows: Vec<Vec<(usize, FieldWrite)>>,
+    /// Nested writes were given; `create_many` does not take them (as in Prisma).
+    nested_given: bool,
     skip_duplicates: bool,
     _m: PhantomData<fn() -> M>,
 }
@@ -1563,8 +1811,19 @@ impl<M: Model + FromRecord> CreateMany<'_, M> {
         self
     }
 
+    fn check_nested(&self) -> Result<()> {
+        if self.nested_given {
+            return Err(Error::InvalidQuery(format!(
+                "{}: create_many does not take nested writes; use create",
+                M::META.name
+            )));
+        }
+        Ok(())
+    }
+
     /// Runs the inserts; returns how many rows were inserted.
     pub async fn exec(self) -> Result<u64> {
+        self.check_nested()?;
         let (n, _) =
             crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, false)
                 .await?;
@@ -1573,6 +1832,7 @@ impl<M: Model + FromRecord> CreateMany<'_, M> {
 
     /// Runs the inserts and returns the inserted records (PostgreSQL and SQLite).
     pub async fn exec_and_return(self) -> Result<Vec<M>> {
+        self.check_nested()?;
         let (_, records) =
             crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, true)
                 .await?;
@@ -1583,14 +1843,23 @@ impl<M: Model + FromRecord> CreateMany<'_, M> {
 impl<'c, M: Model + FromRecord> Actions<'c, M> {
     /// Creates a record: `client.post().create(post::create("Title", author_id)).exec()`.
     pub fn create(&self, data: Data<M>) -> Write<'c, M, M> {
-        Write::new(self.client, WriteOp::Create(data.writes))
+        Write::new(self.client, WriteOp::Create(data.into_write()))
     }
 
     /// Creates many records in as few statements as the bind limits allow.
     pub fn create_many(&self, rows: impl IntoIterator<Item = Data<M>>) -> CreateMany<'c, M> {
+        let mut nested_given = false;
+        let rows = rows
+            .into_iter()
+            .map(|d| {
+                nested_given |= !d.nested.is_empty();
+                d.writes
+            })
+            .collect();
         CreateMany {
             client: self.client,
-            rows: rows.into_iter().map(|d| d.writes).collect(),
+            rows,
+            nested_given,
             skip_duplicates: false,
             _m: PhantomData,
         }
@@ -1598,14 +1867,14 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
 
     /// Updates the record with this unique key; `RecordNotFound` (P2025) when there is none.
     pub fn update(&self, key: UniqueWhere<M>, data: Data<M>) -> Write<'c, M, M> {
-        Write::new(self.client, WriteOp::Update(key.fields, data.writes))
+        Write::new(self.client, WriteOp::Update(key.fields, data.into_write()))
     }
 
     /// Updates the record with this unique key, or creates it.
     pub fn upsert(&self, key: UniqueWhere<M>, create: Data<M>, update: Data<M>) -> Write<'c, M, M> {
         Write::new(
             self.client,
-            WriteOp::Upsert(key.fields, create.writes, update.writes),
+            WriteOp::Upsert(key.fields, create.into_write(), update.into_write()),
         )
     }
 
@@ -1619,6 +1888,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
         WriteMany {
             client: self.client,
             filter: None,
+            nested_given: !data.nested.is_empty(),
             data: Some(data.writes),
             _m: PhantomData,
         }
@@ -1630,6 +1900,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
             client: self.client,
             filter: None,
             data: None,
+            nested_given: false,
             _m: PhantomData,
         }
     }

@@ -13,6 +13,7 @@ pub mod exec;
 mod ids;
 pub mod load;
 pub mod meta;
+pub mod nested;
 pub mod query;
 pub mod sql;
 pub mod value;

@@ -106,6 +106,9 @@ pub struct RelationMeta {
     pub optional: bool,
     /// How rows are linked.
     pub link: Link,
+    /// For [`Link::Direct`]: this side holds the foreign key (`local` are the relation's
+    /// `fields`, `remote` its `references`). False on the back side and for join tables.
+    pub holds_foreign_key: bool,
 }
 
 /// A model: its table, columns, key and relations.

@@ -3,7 +3,9 @@
 //! Owns: client-side defaults (`now()`, `uuid()`, `cuid()`, `nanoid()`, `ulid()`,
 //! `@updatedAt`), finding a record's primary key, and reading written records back with the
 //! read machinery so that `include` and `select` work on writes too. A write of one record
-//! runs in a transaction (a savepoint inside one), so its steps are all or nothing.
+//! runs in a transaction (a savepoint inside one), so its steps are all or nothing. Writes whose
+//! data carries nested writes of related records run in [`crate::nested`] instead, which builds
+//! on the helpers here.
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -35,7 +37,7 @@ fn client_default(d: ClientDefault) -> Value {
 }
 
 /// The columns an insert writes: what was given, plus client-side defaults and `@updatedAt`.
-fn insert_values(
+pub(crate) fn insert_values(
     m: &'static ModelMeta,
     data: &[(usize, FieldWrite)],
 ) -> Result<Vec<(usize, Value)>> {
@@ -66,7 +68,7 @@ fn insert_values(
 }
 
 /// Adds `@updatedAt = now()` to an update that does not set it.
-fn update_values(
+pub(crate) fn update_values(
     m: &'static ModelMeta,
     mut data: Vec<(usize, FieldWrite)>,
 ) -> Vec<(usize, FieldWrite)> {
@@ -111,7 +113,7 @@ async fn find_pk(client: &Client, m: &'static ModelMeta, key: &Key) -> Result<Op
 }
 
 /// Reads the record with primary key `pk`, shaped by `read` (columns, includes, counts).
-async fn read_back(
+pub(crate) async fn read_back(
     client: &Client,
     m: &'static ModelMeta,
     pk: &Key,
@@ -137,7 +139,7 @@ fn not_found(m: &'static ModelMeta, operation: &'static str) -> Error {
 }
 
 /// Inserts one row and returns its primary key.
-async fn insert_one(
+pub(crate) async fn insert_one(
     client: &Client,
     m: &'static ModelMeta,
     values: &[(usize, Value)],
@@ -246,7 +248,7 @@ pub async fn update(
         .await
 }
 
-async fn update_by_pk(
+pub(crate) async fn update_by_pk(
     client: &Client,
     m: &'static ModelMeta,
     pk: &Key,
@@ -262,7 +264,7 @@ async fn update_by_pk(
 }
 
 /// The primary key once `data` is applied (when the update sets key columns).
-fn pk_after(pk: &Key, data: &[(usize, FieldWrite)]) -> Key {
+pub(crate) fn pk_after(pk: &Key, data: &[(usize, FieldWrite)]) -> Key {
     pk.iter()
         .map(|(c, v)| {
             let new = data.iter().find_map(|(x, w)| match w {

@@ -919,6 +919,11 @@ impl<'s> Generator<'s> {
                     self.inner.transaction(|inner| f(Self { inner })).await
                 }
 
+                /// Runs independent queries in order, in one transaction: `client.batch((q1, q2))`.
+                pub async fn batch<B: quarry::api::Batch>(&self, queries: B) -> quarry::Result<B::Output> {
+                    self.inner.batch(queries).await
+                }
+
                 /// [`Self::transaction`] with a timeout, a maximum wait for a connection and an
                 /// isolation level.
                 pub async fn transaction_with<T, E, F, Fut>(&self, options: quarry::TransactionOptions, f: F) -> Result<T, E>

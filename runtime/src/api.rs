@@ -1905,3 +1905,237 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
         }
     }
 }
+
+/// A built query that can run on another client: a batch runs each of its queries on the
+/// client of one transaction (Prisma's `$transaction([...])`).
+pub trait BatchQuery {
+    /// What the query returns.
+    type Output;
+    /// Runs the query on `client` instead of the client it was built on.
+    fn run_on<'a>(
+        self,
+        client: &'a Client,
+    ) -> futures_util::future::LocalBoxFuture<'a, Result<Self::Output>>
+    where
+        Self: 'a;
+}
+
+impl<M: Model, R: FromRecord> BatchQuery for FindMany<'_, M, R> {
+    type Output = Vec<R>;
+    fn run_on<'a>(
+        self,
+        client: &'a Client,
+    ) -> futures_util::future::LocalBoxFuture<'a, Result<Vec<R>>>
+    where
+        Self: 'a,
+    {
+        let q: FindMany<'_, M, R> = FindMany {
+            client,
+            args: self.args,
+            strategy: self.strategy,
+            _p: PhantomData,
+        };
+        Box::pin(q.exec())
+    }
+}
+
+impl<M: Model, R: FromRecord> BatchQuery for FindFirst<'_, M, R> {
+    type Output = Option<R>;
+    fn run_on<'a>(
+        self,
+        client: &'a Client,
+    ) -> futures_util::future::LocalBoxFuture<'a, Result<Option<R>>>
+    where
+        Self: 'a,
+    {
+        let inner: FindMany<'_, M, R> = FindMany {
+            client,
+            args: self.inner.args,
+            strategy: self.inner.strategy,
+            _p: PhantomData,
+        };
+        Box::pin(
+            FindFirst {
+                inner,
+                or_throw: self.or_throw,
+            }
+            .exec(),
+        )
+    }
+}
+
+impl<M: Model, R: FromRecord> BatchQuery for FindOrThrow<'_, M, R> {
+    type Output = R;
+    fn run_on<'a>(self, client: &'a Client) -> futures_util::future::LocalBoxFuture<'a, Result<R>>
+    where
+        Self: 'a,
+    {
+        let first = self.0;
+        let inner: FindMany<'_, M, R> = FindMany {
+            client,
+            args: first.inner.args,
+            strategy: first.inner.strategy,
+            _p: PhantomData,
+        };
+        Box::pin(
+            FindOrThrow(FindFirst {
+                inner,
+                or_throw: first.or_throw,
+            })
+            .exec(),
+        )
+    }
+}
+
+impl<M: Model> BatchQuery for Count<'_, M> {
+    type Output = i64;
+    fn run_on<'a>(self, client: &'a Client) -> futures_util::future::LocalBoxFuture<'a, Result<i64>>
+    where
+        Self: 'a,
+    {
+        Box::pin(
+            Count::<M> {
+                client,
+                args: self.args,
+                _m: PhantomData,
+            }
+            .exec(),
+        )
+    }
+}
+
+impl<M: Model, A: Aggregates<M>> BatchQuery for AggregateQuery<'_, M, A> {
+    type Output = A::Output;
+    fn run_on<'a>(
+        self,
+        client: &'a Client,
+    ) -> futures_util::future::LocalBoxFuture<'a, Result<A::Output>>
+    where
+        Self: 'a,
+    {
+        let q: AggregateQuery<'_, M, A> = AggregateQuery {
+            client,
+            args: self.args,
+            aggregates: self.aggregates,
+            _m: PhantomData,
+        };
+        Box::pin(q.exec())
+    }
+}
+
+impl<M: Model, R: FromRecord> BatchQuery for Write<'_, M, R> {
+    type Output = R;
+    fn run_on<'a>(self, client: &'a Client) -> futures_util::future::LocalBoxFuture<'a, Result<R>>
+    where
+        Self: 'a,
+    {
+        let q: Write<'_, M, R> = Write {
+            client,
+            op: self.op,
+            read: self.read,
+            strategy: self.strategy,
+            _p: PhantomData,
+        };
+        Box::pin(q.exec())
+    }
+}
+
+impl<M: Model> BatchQuery for WriteMany<'_, M> {
+    type Output = u64;
+    fn run_on<'a>(self, client: &'a Client) -> futures_util::future::LocalBoxFuture<'a, Result<u64>>
+    where
+        Self: 'a,
+    {
+        let q = WriteMany::<M> {
+            client,
+            filter: self.filter,
+            data: self.data,
+            nested_given: self.nested_given,
+            _m: PhantomData,
+        };
+        Box::pin(q.exec())
+    }
+}
+
+impl<M: Model + FromRecord> BatchQuery for CreateMany<'_, M> {
+    type Output = u64;
+    fn run_on<'a>(self, client: &'a Client) -> futures_util::future::LocalBoxFuture<'a, Result<u64>>
+    where
+        Self: 'a,
+    {
+        let q = CreateMany::<M> {
+            client,
+            rows: self.rows,
+            skip_duplicates: self.skip_duplicates,
+            nested_given: self.nested_given,
+            _m: PhantomData,
+        };
+        Box::pin(q.exec())
+    }
+}
+
+/// Queries run together by [`Client::batch`]: a tuple of queries, or a `Vec` of one kind.
+pub trait Batch {
+    /// The tuple (or `Vec`) of their results.
+    type Output;
+    /// Runs them in order on `client`.
+    fn run_all<'a>(
+        self,
+        client: &'a Client,
+    ) -> futures_util::future::LocalBoxFuture<'a, Result<Self::Output>>
+    where
+        Self: 'a;
+}
+
+impl<Q: BatchQuery> Batch for Vec<Q> {
+    type Output = Vec<Q::Output>;
+    fn run_all<'a>(
+        self,
+        client: &'a Client,
+    ) -> futures_util::future::LocalBoxFuture<'a, Result<Self::Output>>
+    where
+        Self: 'a,
+    {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(self.len());
+            for q in self {
+                out.push(q.run_on(client).await?);
+            }
+            Ok(out)
+        })
+    }
+}
+
+macro_rules! batch_tuples {
+    ($($name:ident),+) => {
+        impl<$($name: BatchQuery),+> Batch for ($($name,)+) {
+            type Output = ($($name::Output,)+);
+            #[allow(non_snake_case)]
+            fn run_all<'a>(self, client: &'a Client) -> futures_util::future::LocalBoxFuture<'a, Result<Self::Output>>
+            where
+                Self: 'a,
+            {
+                let ($($name,)+) = self;
+                Box::pin(async move { Ok(($($name.run_on(client).await?,)+)) })
+            }
+        }
+    };
+}
+
+batch_tuples!(A);
+batch_tuples!(A, B);
+batch_tuples!(A, B, C);
+batch_tuples!(A, B, C, D);
+batch_tuples!(A, B, C, D, E);
+batch_tuples!(A, B, C, D, E, F);
+batch_tuples!(A, B, C, D, E, F, G);
+batch_tuples!(A, B, C, D, E, F, G, H);
+
+impl Client {
+    /// Runs independent queries, in order, in one transaction: all succeed or none does.
+    /// `client.batch((q1, q2))` returns `(r1, r2)`; `client.batch(vec![q1, q2])` a `Vec`.
+    pub async fn batch<B: Batch>(&self, queries: B) -> Result<B::Output> {
+        self.transaction(|tx| async move { queries.run_all(&tx).await })
+            .await
+    }
+}

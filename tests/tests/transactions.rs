@@ -339,3 +339,49 @@ on_every_backend!(
         assert_eq!(none.len(), 2);
     }
 );
+
+on_every_backend!(batches_run_in_one_transaction, |f| {
+    use quarry::Data;
+    use quarry_tests::generated::blog::{tag, user};
+    let (c, b) = (&f.client, f.backend);
+    let (u, tags, n) = c
+        .batch((
+            c.user().create(user::create("batch@example.com")),
+            c.tag().create_many([tag::create("a"), tag::create("b")]),
+            c.tag().count(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        (u.email.as_str(), tags, n),
+        ("batch@example.com", 2, 2),
+        "{b:?}"
+    );
+    let renamed = c
+        .batch(vec![
+            c.tag()
+                .update(tag::by_name("a"), Data::new().set(tag::name(), "A")),
+            c.tag()
+                .update(tag::by_name("b"), Data::new().set(tag::name(), "B")),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        renamed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["A", "B"]
+    );
+    // The second query fails: the first is rolled back with it.
+    let err = c
+        .batch((
+            c.tag().create(tag::create("C")),
+            c.tag().create(tag::create("A")),
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.is_unique_violation(), "{b:?}: {err}");
+    assert_eq!(
+        tag_names(c).await,
+        ["A", "B"],
+        "{b:?}: nothing of the failed batch is left"
+    );
+});

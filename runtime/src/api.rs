@@ -1702,6 +1702,12 @@ impl<'c, M: Model, R: FromRecord> Write<'c, M, R> {
     }
 
     async fn record(self) -> Result<Record> {
+        self.record_unnamed()
+            .await
+            .map_err(|e| e.with_model(M::META))
+    }
+
+    async fn record_unnamed(self) -> Result<Record> {
         let strategy = self
             .strategy
             .unwrap_or_else(|| self.client.relation_load_strategy());
@@ -1791,6 +1797,7 @@ impl<M: Model> WriteMany<'_, M> {
             Some(data) => crate::write::update_many(self.client, M::META, self.filter, data).await,
             None => crate::write::delete_many(self.client, M::META, self.filter).await,
         }
+        .map_err(|e| e.with_model(M::META))
     }
 }
 
@@ -1826,7 +1833,8 @@ impl<M: Model + FromRecord> CreateMany<'_, M> {
         self.check_nested()?;
         let (n, _) =
             crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, false)
-                .await?;
+                .await
+                .map_err(|e| e.with_model(M::META))?;
         Ok(n)
     }
 
@@ -1835,7 +1843,8 @@ impl<M: Model + FromRecord> CreateMany<'_, M> {
         self.check_nested()?;
         let (_, records) =
             crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, true)
-                .await?;
+                .await
+                .map_err(|e| e.with_model(M::META))?;
         records.into_iter().map(M::from_record).collect()
     }
 }

@@ -190,7 +190,18 @@ impl Error {
                 let constraint = db.constraint().map(str::to_string);
                 let kind = classify(code.as_deref(), &message, db.kind());
                 let constraint = constraint.or_else(|| constraint_from_message(&message));
-                let fields = fields_from_message(&message);
+                // PostgreSQL names the columns in its detail: `Key (email)=(a@x) already exists.`
+                let detail = db
+                    .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                    .and_then(|pg| pg.detail())
+                    .map(str::to_string);
+                let mut fields = fields_from_message(&message);
+                if fields.is_empty() {
+                    fields = detail
+                        .as_deref()
+                        .map(columns_from_pg_detail)
+                        .unwrap_or_default();
+                }
                 Error::Database(DatabaseError {
                     kind,
                     model,
@@ -262,6 +273,80 @@ fn constraint_from_message(message: &str) -> Option<String> {
     let key = rest.split('\'').next()?;
     // MariaDB prefixes the table: `User.User_email_key`.
     Some(key.rsplit('.').next().unwrap_or(key).to_string())
+}
+
+/// `Key (email, name)=(a@x, Ada) already exists.` -> `["email", "name"]`.
+fn columns_from_pg_detail(detail: &str) -> Vec<String> {
+    let Some(rest) = detail.strip_prefix("Key (") else {
+        return Vec::new();
+    };
+    let Some(end) = rest.find(")=") else {
+        return Vec::new();
+    };
+    rest[..end]
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+impl Error {
+    /// Names the fields of a constraint error in the schema's terms: column names become field
+    /// names, and a constraint named the way Prisma names it (`{table}_{columns}_key`) gives
+    /// its columns where the database only reported the name (MySQL).
+    pub(crate) fn with_model(self, m: &'static crate::meta::ModelMeta) -> Error {
+        let Error::Database(mut d) = self else {
+            return self;
+        };
+        // An error about another model (a nested write's child) is left as it is.
+        if d.model.is_some_and(|name| name != m.name) {
+            return Error::Database(d);
+        }
+        if d.fields.is_empty() {
+            if let Some(c) = &d.constraint {
+                d.fields = columns_of_constraint(m, c);
+            }
+        }
+        d.fields = d
+            .fields
+            .iter()
+            .map(|col| {
+                m.fields
+                    .iter()
+                    .find(|f| f.column == col)
+                    .map_or_else(|| col.clone(), |f| f.name.to_string())
+            })
+            .collect();
+        d.model.get_or_insert(m.name);
+        Error::Database(d)
+    }
+}
+
+/// `users_author_id_slug_key` on table `users` -> `["author_id", "slug"]`, matching the
+/// model's columns from the left, longest first (column names may contain `_`).
+fn columns_of_constraint(m: &'static crate::meta::ModelMeta, constraint: &str) -> Vec<String> {
+    let Some(middle) = constraint
+        .strip_prefix(m.table)
+        .and_then(|r| r.strip_prefix('_'))
+        .and_then(|r| r.strip_suffix("_key").or_else(|| r.strip_suffix("_fkey")))
+    else {
+        return Vec::new();
+    };
+    let mut columns: Vec<&str> = m.fields.iter().map(|f| f.column).collect();
+    columns.sort_by_key(|c| std::cmp::Reverse(c.len()));
+    let mut out = Vec::new();
+    let mut rest = middle;
+    while !rest.is_empty() {
+        let Some(col) = columns
+            .iter()
+            .find(|c| rest == **c || rest.strip_prefix(**c).is_some_and(|r| r.starts_with('_')))
+        else {
+            return Vec::new();
+        };
+        out.push(col.to_string());
+        rest = rest[col.len()..].trim_start_matches('_');
+    }
+    out
 }
 
 /// SQLite names the columns: `UNIQUE constraint failed: User.email, User.name`.

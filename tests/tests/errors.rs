@@ -1,0 +1,259 @@
+//! Each database error arrives typed, naming the model and the fields, and leaves the data as it
+//! was: unique (P2002), foreign key (P2003), not found (P2025), NULL in a required column, a
+//! value too long or out of range, and serialization failures or deadlocks marked retryable.
+
+use quarry::{DatabaseErrorKind, Error, IsolationLevel, TransactionOptions, Value};
+use quarry_tests::db::{Backend, TestDb};
+use quarry_tests::generated::blog::{self as db, post, tag, user};
+use quarry_tests::setup::database_with;
+use std::sync::Arc;
+
+struct Fixture {
+    _db: TestDb,
+    client: db::Client,
+    backend: Backend,
+}
+
+async fn fixture(backend: Backend) -> Option<Fixture> {
+    let (db, raw) = database_with("blog", backend).await?;
+    Some(Fixture {
+        _db: db,
+        client: db::Client::from_client(raw),
+        backend,
+    })
+}
+
+fn kind(e: &Error) -> Option<DatabaseErrorKind> {
+    e.database_error().map(|d| d.kind)
+}
+
+/// `?` placeholders and `"` quotes, adapted to the backend.
+fn sql(backend: Backend, text: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for ch in text.chars() {
+        match (ch, backend) {
+            ('?', Backend::Postgres) => {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            }
+            ('"', Backend::Mysql) => out.push('`'),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+macro_rules! on_every_backend {
+    ($name:ident, |$f:ident| $body:block) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for backend in Backend::ALL {
+                let Some($f) = fixture(backend).await else {
+                    continue;
+                };
+                $body
+            }
+        }
+    };
+}
+
+on_every_backend!(unique_violations_name_model_and_fields, |f| {
+    let (c, b) = (&f.client, f.backend);
+    let u = c
+        .user()
+        .create(user::create("a@example.com"))
+        .exec()
+        .await
+        .unwrap();
+    let err = c
+        .user()
+        .create(user::create("a@example.com"))
+        .exec()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        kind(&err),
+        Some(DatabaseErrorKind::UniqueViolation),
+        "{b:?}: {err}"
+    );
+    let d = err.database_error().unwrap();
+    assert_eq!(
+        (d.model, d.fields.as_slice()),
+        (Some("User"), &["email".to_string()][..]),
+        "{b:?}: {d:?}"
+    );
+    assert_eq!(err.prisma_code(), Some("P2002"));
+    // The field's schema name, not its column (`author_id` is `authorId`).
+    c.post()
+        .create(post::create("s", "T", u.id))
+        .exec()
+        .await
+        .unwrap();
+    let err = c
+        .post()
+        .update_many(quarry::Data::new().set(post::slug(), "s2"))
+        .exec()
+        .await;
+    assert_eq!(err.unwrap(), 1);
+    let err = c
+        .post()
+        .create(post::create("s2", "T", u.id))
+        .exec()
+        .await
+        .unwrap_err();
+    assert_eq!(err.database_error().unwrap().fields, ["slug"], "{b:?}");
+    let err = c
+        .tag()
+        .create_many([tag::create("x"), tag::create("x")])
+        .exec()
+        .await
+        .unwrap_err();
+    assert!(err.is_unique_violation(), "{b:?}");
+    assert_eq!(
+        c.tag().count().exec().await.unwrap(),
+        0,
+        "{b:?}: nothing of the failed batch"
+    );
+});
+
+on_every_backend!(foreign_keys_and_not_found, |f| {
+    let (c, b) = (&f.client, f.backend);
+    let err = c
+        .post()
+        .create(post::create("s", "T", 42))
+        .exec()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        kind(&err),
+        Some(DatabaseErrorKind::ForeignKeyViolation),
+        "{b:?}: {err}"
+    );
+    assert_eq!(err.prisma_code(), Some("P2003"));
+    let err = c.user().delete(user::by_id(42)).exec().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::RecordNotFound {
+                model: "User",
+                operation: "delete"
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.prisma_code(), Some("P2025"));
+});
+
+on_every_backend!(null_in_a_required_column, |f| {
+    let (c, b) = (&f.client, f.backend);
+    // The typed API cannot set NULL on a required field; raw SQL can try.
+    let err = c
+        .raw()
+        .execute_raw(
+            &sql(b, r#"INSERT INTO "tags" ("name") VALUES (?)"#),
+            vec![Value::Null],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        kind(&err),
+        Some(DatabaseErrorKind::NotNullViolation),
+        "{b:?}: {err}"
+    );
+});
+
+/// SQLite stores any length and any integer in any column, so these apply to the servers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_long_and_out_of_range_values() {
+    for b in [Backend::Postgres, Backend::Mysql] {
+        let Some(f) = fixture(b).await else { continue };
+        let raw = f.client.raw();
+        raw.execute_raw(
+            &sql(b, r#"CREATE TABLE "limits" ("s" VARCHAR(4), "n" SMALLINT)"#),
+            vec![],
+        )
+        .await
+        .unwrap();
+        let insert = sql(b, r#"INSERT INTO "limits" ("s", "n") VALUES (?, ?)"#);
+        let err = raw
+            .execute_raw(&insert, vec!["too long".into(), Value::Int(1)])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            kind(&err),
+            Some(DatabaseErrorKind::ValueTooLong),
+            "{b:?}: {err}"
+        );
+        assert_eq!(err.prisma_code(), Some("P2000"));
+        let err = raw
+            .execute_raw(&insert, vec!["ok".into(), Value::Int(100_000)])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            kind(&err),
+            Some(DatabaseErrorKind::OutOfRange),
+            "{b:?}: {err}"
+        );
+        assert_eq!(err.prisma_code(), Some("P2020"));
+    }
+}
+
+/// Two transactions that conflict: PostgreSQL aborts one (serialization failure), MariaDB
+/// picks a deadlock victim. Both are marked retryable, and retrying succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conflicts_are_retryable() {
+    for b in [Backend::Postgres, Backend::Mysql] {
+        let Some(f) = fixture(b).await else { continue };
+        let c = f.client.clone();
+        c.tag()
+            .create_many([tag::create("a"), tag::create("b")])
+            .exec()
+            .await
+            .unwrap();
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let run = |first: &'static str, second: &'static str| {
+            let (c, barrier) = (c.clone(), barrier.clone());
+            let update = sql(b, r#"UPDATE "tags" SET "name" = "name" WHERE "name" = ?"#);
+            let count = sql(b, r#"SELECT COUNT(*) AS n FROM "tags" WHERE "name" = ?"#);
+            async move {
+                c.transaction_with(
+                    TransactionOptions {
+                        isolation_level: Some(IsolationLevel::Serializable),
+                        timeout: Some(std::time::Duration::from_secs(20)),
+                        ..Default::default()
+                    },
+                    |tx| async move {
+                        // Each reads what the other will write, then both write.
+                        tx.raw().query_raw(&count, vec![second.into()]).await?;
+                        barrier.wait().await;
+                        tx.raw().execute_raw(&update, vec![first.into()]).await?;
+                        tx.raw().execute_raw(&update, vec![second.into()]).await?;
+                        Ok::<_, Error>(())
+                    },
+                )
+                .await
+            }
+        };
+        let (x, y) = tokio::join!(tokio::spawn(run("a", "b")), tokio::spawn(run("b", "a")));
+        let results = [x.unwrap(), y.unwrap()];
+        let failures: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert!(
+            !failures.is_empty(),
+            "{b:?}: one of two conflicting transactions must fail"
+        );
+        for e in &failures {
+            assert!(e.is_retryable(), "{b:?}: {e}");
+            assert_eq!(e.prisma_code(), Some("P2034"));
+        }
+        // The retry of the failed one succeeds now that the other is done.
+        c.transaction(|tx| async move {
+            tx.raw()
+                .execute_raw(&sql(b, r#"UPDATE "tags" SET "name" = "name""#), vec![])
+                .await?;
+            Ok::<_, Error>(())
+        })
+        .await
+        .unwrap();
+    }
+}

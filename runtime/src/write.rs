@@ -26,9 +26,9 @@ fn now() -> Value {
     Value::DateTime(chrono::DateTime::from_timestamp_millis(ms).unwrap_or(now))
 }
 
-fn client_default(d: ClientDefault) -> Value {
+fn client_default(d: ClientDefault, now: &Value) -> Value {
     match d {
-        ClientDefault::Now => now(),
+        ClientDefault::Now => now.clone(),
         ClientDefault::Uuid(v) => Value::String(crate::ids::uuid(v)),
         ClientDefault::Cuid(v) => Value::String(crate::ids::cuid(v)),
         ClientDefault::Nanoid(n) => Value::String(crate::ids::nanoid(n)),
@@ -41,6 +41,8 @@ pub(crate) fn insert_values(
     m: &'static ModelMeta,
     data: &[(usize, FieldWrite)],
 ) -> Result<Vec<(usize, Value)>> {
+    // One timestamp per record: `now()` and `@updatedAt` fields agree, as in Prisma.
+    let timestamp = now();
     let mut values: Vec<(usize, Value)> = Vec::with_capacity(m.fields.len());
     for (c, w) in data {
         match w {
@@ -58,9 +60,9 @@ pub(crate) fn insert_values(
             continue;
         }
         if f.updated_at {
-            values.push((i, now()));
+            values.push((i, timestamp.clone()));
         } else if let Some(d) = f.default {
-            values.push((i, client_default(d)));
+            values.push((i, client_default(d, &timestamp)));
         }
     }
     values.sort_by_key(|(c, _)| *c);
@@ -72,9 +74,10 @@ pub(crate) fn update_values(
     m: &'static ModelMeta,
     mut data: Vec<(usize, FieldWrite)>,
 ) -> Vec<(usize, FieldWrite)> {
+    let timestamp = now();
     for (i, f) in m.fields.iter().enumerate() {
         if f.updated_at && !data.iter().any(|(c, _)| *c == i) {
-            data.push((i, FieldWrite::Set(now())));
+            data.push((i, FieldWrite::Set(timestamp.clone())));
         }
     }
     data

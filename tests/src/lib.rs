@@ -7,6 +7,47 @@ pub mod setup;
 
 use std::path::{Path, PathBuf};
 
+/// A fresh database with the blog example's tables, and the generated client on it.
+pub struct BlogFixture {
+    /// The database (dropped with the fixture).
+    pub db: db::TestDb,
+    /// The generated blog client.
+    pub client: generated::blog::Client,
+    /// Which database.
+    pub backend: db::Backend,
+}
+
+/// The blog example on `backend`, empty; `None` when the backend is unavailable outside CI.
+pub async fn blog(backend: db::Backend) -> Option<BlogFixture> {
+    let (db, raw) = setup::database_with("blog", backend).await?;
+    Some(BlogFixture {
+        db,
+        client: generated::blog::Client::from_client(raw),
+        backend,
+    })
+}
+
+/// Declares a test that runs its body once per available database, each time with a fresh
+/// fixture from the given function: `on_every_backend!(name, blog, |f| { ... })`, or with
+/// `|f, backend|` to also name the backend.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($name:ident, $fixture:path, |$f:ident| $body:block) => {
+        $crate::on_every_backend!($name, $fixture, |$f, _backend| $body);
+    };
+    ($name:ident, $fixture:path, |$f:ident, $backend:ident| $body:block) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for $backend in $crate::db::Backend::ALL {
+                let Some($f) = $fixture($backend).await else {
+                    continue;
+                };
+                $body
+            }
+        }
+    };
+}
+
 /// The `shared/` folder beside the repository (conformance data, the Prisma oracle).
 ///
 /// `QUARRY_SHARED_DIR` overrides it. Returns `None` when absent; under `CI=true` that is a failure

@@ -3,25 +3,10 @@
 //! value too long or out of range, and serialization failures or deadlocks marked retryable.
 
 use quarry::{DatabaseErrorKind, Error, IsolationLevel, TransactionOptions, Value};
-use quarry_tests::db::{Backend, TestDb};
-use quarry_tests::generated::blog::{self as db, post, tag, user};
-use quarry_tests::setup::database_with;
+use quarry_tests::db::Backend;
+use quarry_tests::generated::blog::{post, tag, user};
+use quarry_tests::{blog, on_every_backend};
 use std::sync::Arc;
-
-struct Fixture {
-    _db: TestDb,
-    client: db::Client,
-    backend: Backend,
-}
-
-async fn fixture(backend: Backend) -> Option<Fixture> {
-    let (db, raw) = database_with("blog", backend).await?;
-    Some(Fixture {
-        _db: db,
-        client: db::Client::from_client(raw),
-        backend,
-    })
-}
 
 fn kind(e: &Error) -> Option<DatabaseErrorKind> {
     e.database_error().map(|d| d.kind)
@@ -44,21 +29,7 @@ fn sql(backend: Backend, text: &str) -> String {
     out
 }
 
-macro_rules! on_every_backend {
-    ($name:ident, |$f:ident| $body:block) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in Backend::ALL {
-                let Some($f) = fixture(backend).await else {
-                    continue;
-                };
-                $body
-            }
-        }
-    };
-}
-
-on_every_backend!(unique_violations_name_model_and_fields, |f| {
+on_every_backend!(unique_violations_name_model_and_fields, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let u = c
         .user()
@@ -117,7 +88,7 @@ on_every_backend!(unique_violations_name_model_and_fields, |f| {
     );
 });
 
-on_every_backend!(foreign_keys_and_not_found, |f| {
+on_every_backend!(foreign_keys_and_not_found, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let err = c
         .post()
@@ -145,7 +116,7 @@ on_every_backend!(foreign_keys_and_not_found, |f| {
     assert_eq!(err.prisma_code(), Some("P2025"));
 });
 
-on_every_backend!(null_in_a_required_column, |f| {
+on_every_backend!(null_in_a_required_column, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     // The typed API cannot set NULL on a required field; raw SQL can try.
     let err = c
@@ -167,7 +138,7 @@ on_every_backend!(null_in_a_required_column, |f| {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_long_and_out_of_range_values() {
     for b in [Backend::Postgres, Backend::Mysql] {
-        let Some(f) = fixture(b).await else { continue };
+        let Some(f) = blog(b).await else { continue };
         let raw = f.client.raw();
         raw.execute_raw(
             &sql(b, r#"CREATE TABLE "limits" ("s" VARCHAR(4), "n" SMALLINT)"#),
@@ -204,7 +175,7 @@ async fn too_long_and_out_of_range_values() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conflicts_are_retryable() {
     for b in [Backend::Postgres, Backend::Mysql] {
-        let Some(f) = fixture(b).await else { continue };
+        let Some(f) = blog(b).await else { continue };
         let c = f.client.clone();
         c.tag()
             .create_many([tag::create("a"), tag::create("b")])

@@ -4,38 +4,8 @@
 //! PostgreSQL and MariaDB.
 
 use quarry::{Data, Error};
-use quarry_tests::db::{Backend, TestDb};
 use quarry_tests::generated::blog::{self as db, comment, post, profile, tag, user};
-use quarry_tests::setup::database_with;
-
-struct Fixture {
-    _db: TestDb,
-    client: db::Client,
-    backend: Backend,
-}
-
-async fn fixture(backend: Backend) -> Option<Fixture> {
-    let (db, raw) = database_with("blog", backend).await?;
-    Some(Fixture {
-        _db: db,
-        client: db::Client::from_client(raw),
-        backend,
-    })
-}
-
-macro_rules! on_every_backend {
-    ($name:ident, |$f:ident| $body:block) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in Backend::ALL {
-                let Some($f) = fixture(backend).await else {
-                    continue;
-                };
-                $body
-            }
-        }
-    };
-}
+use quarry_tests::{blog, on_every_backend};
 
 fn slugs(posts: &[db::Post]) -> Vec<&str> {
     let mut s: Vec<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
@@ -62,7 +32,7 @@ async fn tags_of(c: &db::Client, slug: &str) -> Vec<String> {
     v
 }
 
-on_every_backend!(create_with_nested_to_many_and_back_side_to_one, |f| {
+on_every_backend!(create_with_nested_to_many_and_back_side_to_one, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let ada = c
         .user()
@@ -165,7 +135,7 @@ on_every_backend!(create_with_nested_to_many_and_back_side_to_one, |f| {
     assert_eq!(names(&deep.tags), ["deep-tag"]);
 });
 
-on_every_backend!(create_fills_the_foreign_key_it_holds, |f| {
+on_every_backend!(create_fills_the_foreign_key_it_holds, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let ada = c
         .user()
@@ -269,7 +239,7 @@ on_every_backend!(create_fills_the_foreign_key_it_holds, |f| {
     assert_eq!(parent.replies[0].parent_id.as_deref(), Some(cm.id.as_str()));
 });
 
-on_every_backend!(implicit_many_to_many_from_both_sides, |f| {
+on_every_backend!(implicit_many_to_many_from_both_sides, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let ada = c
         .user()
@@ -418,7 +388,7 @@ on_every_backend!(implicit_many_to_many_from_both_sides, |f| {
     );
 });
 
-on_every_backend!(update_to_many_operations, |f| {
+on_every_backend!(update_to_many_operations, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let ada = c
         .user()
@@ -595,7 +565,7 @@ on_every_backend!(update_to_many_operations, |f| {
     );
 });
 
-on_every_backend!(update_to_one_operations, |f| {
+on_every_backend!(update_to_one_operations, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let ada = c
         .user()
@@ -819,7 +789,7 @@ on_every_backend!(update_to_one_operations, |f| {
     );
 });
 
-on_every_backend!(a_failure_halfway_leaves_nothing_behind, |f| {
+on_every_backend!(a_failure_halfway_leaves_nothing_behind, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     c.tag().create(tag::create("rust")).exec().await.unwrap();
 
@@ -960,7 +930,7 @@ async fn tags_of_tag(c: &db::Client, name: &str) -> Vec<String> {
     t.posts.into_iter().map(|p| p.slug).collect()
 }
 
-on_every_backend!(nested_writes_inside_an_interactive_transaction, |f| {
+on_every_backend!(nested_writes_inside_an_interactive_transaction, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let result: Result<(), Error> = c
         .transaction(|tx| async move {
@@ -987,7 +957,7 @@ on_every_backend!(nested_writes_inside_an_interactive_transaction, |f| {
     assert_eq!(c.post().count().exec().await.unwrap(), 0);
 });
 
-on_every_backend!(upsert_with_nested_writes, |f| {
+on_every_backend!(upsert_with_nested_writes, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     c.tag().create(tag::create("rust")).exec().await.unwrap();
     let upsert = || {

@@ -5,6 +5,7 @@ use chrono::{TimeZone, Utc};
 use quarry::{and, not, or, Value};
 use quarry_tests::db::{Backend, TestDb};
 use quarry_tests::generated::blog::{self as db, comment, post, profile, tag, user, Role};
+use quarry_tests::on_every_backend;
 use quarry_tests::setup::{database_with, seed};
 
 struct Fixture {
@@ -115,27 +116,11 @@ async fn fixture(backend: Backend) -> Option<Fixture> {
     })
 }
 
-/// Runs `body` on every backend that is available (all of them in CI).
-macro_rules! on_every_backend {
-    ($name:ident, |$f:ident, $backend:ident| $body:block) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for $backend in Backend::ALL {
-                let Some($f) = fixture($backend).await else {
-                    continue;
-                };
-                let run = async { $body };
-                run.await;
-            }
-        }
-    };
-}
-
 fn emails(users: &[db::User]) -> Vec<&str> {
     users.iter().map(|u| u.email.as_str()).collect()
 }
 
-on_every_backend!(find_many_filters_orders_and_pages, |f, backend| {
+on_every_backend!(find_many_filters_orders_and_pages, fixture, |f, backend| {
     let users = f
         .client
         .user()
@@ -181,7 +166,7 @@ on_every_backend!(find_many_filters_orders_and_pages, |f, backend| {
     );
 });
 
-on_every_backend!(scalar_filters, |f, backend| {
+on_every_backend!(scalar_filters, fixture, |f, backend| {
     let c = &f.client;
     let ids = |users: Vec<db::User>| users.into_iter().map(|u| u.id).collect::<Vec<_>>();
     let q = || c.user().find_many().order_by(user::id().asc());
@@ -339,7 +324,7 @@ on_every_backend!(scalar_filters, |f, backend| {
     assert_eq!(rated.iter().map(|p| p.id).collect::<Vec<_>>(), [1]);
 });
 
-on_every_backend!(relation_filters, |f, backend| {
+on_every_backend!(relation_filters, fixture, |f, backend| {
     let c = &f.client;
     let ids = |users: Vec<db::User>| users.into_iter().map(|u| u.id).collect::<Vec<_>>();
     let q = || c.user().find_many().order_by(user::id().asc());
@@ -414,102 +399,107 @@ on_every_backend!(relation_filters, |f, backend| {
     assert_eq!(rust_posts.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 3]);
 });
 
-on_every_backend!(includes_are_typed_nested_and_batched, |f, backend| {
-    let c = &f.client;
-    let before = c.raw().statements_executed();
-    let users = c
-        .user()
-        .find_many()
-        .order_by(user::id().asc())
-        .include(
-            user::posts().with(
-                post::find()
-                    .filter(post::published().equals(true))
-                    .order_by(post::id().desc())
-                    .include(post::comments().with(comment::find().order_by(comment::id().asc())))
-                    .include(post::tags()),
-            ),
-        )
-        .include(user::profile())
-        .exec()
-        .await
-        .unwrap();
-    // users, posts, comments, tags, profiles: one statement per include, whatever the rows.
-    assert_eq!(c.raw().statements_executed() - before, 5, "{backend:?}");
-    assert_eq!(users.len(), 3);
-    let alice = &users[0];
-    assert_eq!(alice.posts.len(), 1, "the draft is filtered out");
-    assert_eq!(
-        alice.posts[0]
-            .comments
+on_every_backend!(
+    includes_are_typed_nested_and_batched,
+    fixture,
+    |f, backend| {
+        let c = &f.client;
+        let before = c.raw().statements_executed();
+        let users = c
+            .user()
+            .find_many()
+            .order_by(user::id().asc())
+            .include(
+                user::posts().with(
+                    post::find()
+                        .filter(post::published().equals(true))
+                        .order_by(post::id().desc())
+                        .include(
+                            post::comments().with(comment::find().order_by(comment::id().asc())),
+                        )
+                        .include(post::tags()),
+                ),
+            )
+            .include(user::profile())
+            .exec()
+            .await
+            .unwrap();
+        // users, posts, comments, tags, profiles: one statement per include, whatever the rows.
+        assert_eq!(c.raw().statements_executed() - before, 5, "{backend:?}");
+        assert_eq!(users.len(), 3);
+        let alice = &users[0];
+        assert_eq!(alice.posts.len(), 1, "the draft is filtered out");
+        assert_eq!(
+            alice.posts[0]
+                .comments
+                .iter()
+                .map(|c| c.body.as_str())
+                .collect::<Vec<_>>(),
+            ["Nice", "Agreed"]
+        );
+        let mut tags: Vec<&str> = alice.posts[0]
+            .tags
             .iter()
-            .map(|c| c.body.as_str())
-            .collect::<Vec<_>>(),
-        ["Nice", "Agreed"]
-    );
-    let mut tags: Vec<&str> = alice.posts[0]
-        .tags
-        .iter()
-        .map(|t| t.name.as_str())
-        .collect();
-    tags.sort();
-    assert_eq!(tags, ["db", "rust"]);
-    assert_eq!(
-        alice.profile.as_ref().and_then(|p| p.bio.as_deref()),
-        Some("Writes about Rust")
-    );
-    assert!(users[1].profile.is_none());
-    assert_eq!(users[2].posts.len(), 0);
+            .map(|t| t.name.as_str())
+            .collect();
+        tags.sort();
+        assert_eq!(tags, ["db", "rust"]);
+        assert_eq!(
+            alice.profile.as_ref().and_then(|p| p.bio.as_deref()),
+            Some("Writes about Rust")
+        );
+        assert!(users[1].profile.is_none());
+        assert_eq!(users[2].posts.len(), 0);
 
-    // A required to-one relation, and per-parent take.
-    let posts = c
-        .post()
-        .find_many()
-        .order_by(post::id().asc())
-        .include(
-            post::author().with(
-                user::find()
-                    .include(user::posts().with(post::find().order_by(post::id().asc()).take(1))),
-            ),
-        )
-        .exec()
-        .await
-        .unwrap();
-    assert_eq!(posts[0].author.email, "alice@example.com");
-    assert_eq!(posts[2].author.email, "bob@example.org");
-    assert_eq!(
-        posts[0]
-            .author
-            .posts
-            .iter()
-            .map(|p| p.id)
-            .collect::<Vec<_>>(),
-        [1],
-        "take applies per parent"
-    );
-    assert_eq!(
-        posts[2]
-            .author
-            .posts
-            .iter()
-            .map(|p| p.id)
-            .collect::<Vec<_>>(),
-        [3]
-    );
+        // A required to-one relation, and per-parent take.
+        let posts =
+            c.post()
+                .find_many()
+                .order_by(post::id().asc())
+                .include(post::author().with(
+                    user::find().include(
+                        user::posts().with(post::find().order_by(post::id().asc()).take(1)),
+                    ),
+                ))
+                .exec()
+                .await
+                .unwrap();
+        assert_eq!(posts[0].author.email, "alice@example.com");
+        assert_eq!(posts[2].author.email, "bob@example.org");
+        assert_eq!(
+            posts[0]
+                .author
+                .posts
+                .iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>(),
+            [1],
+            "take applies per parent"
+        );
+        assert_eq!(
+            posts[2]
+                .author
+                .posts
+                .iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>(),
+            [3]
+        );
 
-    // Per-parent skip+take on a list with more rows.
-    let users = c
-        .user()
-        .find_many()
-        .filter(user::id().equals(1))
-        .include(user::posts().with(post::find().order_by(post::id().asc()).skip(1).take(5)))
-        .exec()
-        .await
-        .unwrap();
-    assert_eq!(users[0].posts.iter().map(|p| p.id).collect::<Vec<_>>(), [2]);
-});
+        // Per-parent skip+take on a list with more rows.
+        let users = c
+            .user()
+            .find_many()
+            .filter(user::id().equals(1))
+            .include(user::posts().with(post::find().order_by(post::id().asc()).skip(1).take(5)))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(users[0].posts.iter().map(|p| p.id).collect::<Vec<_>>(), [2]);
+    }
+);
 
-on_every_backend!(unique_first_and_errors, |f, backend| {
+on_every_backend!(unique_first_and_errors, fixture, |f, backend| {
     let c = &f.client;
     let bob = c
         .user()
@@ -567,7 +557,7 @@ on_every_backend!(unique_first_and_errors, |f, backend| {
     assert_eq!(p.map(|p| p.id), Some(1));
 });
 
-on_every_backend!(cursor_distinct_and_backwards, |f, backend| {
+on_every_backend!(cursor_distinct_and_backwards, fixture, |f, backend| {
     let c = &f.client;
     let ids = |posts: Vec<db::Post>| posts.into_iter().map(|p| p.id).collect::<Vec<_>>();
     let from_2 = c
@@ -639,7 +629,7 @@ on_every_backend!(cursor_distinct_and_backwards, |f, backend| {
     assert_eq!(ids(distinct_paged), [3]);
 });
 
-on_every_backend!(ordering_nulls_and_relation_counts, |f, backend| {
+on_every_backend!(ordering_nulls_and_relation_counts, fixture, |f, backend| {
     let c = &f.client;
     let names = |users: Vec<db::User>| users.into_iter().map(|u| u.id).collect::<Vec<_>>();
     let nulls_first = c
@@ -669,7 +659,7 @@ on_every_backend!(ordering_nulls_and_relation_counts, |f, backend| {
     assert_eq!(names(by_posts), [1, 2, 3]);
 });
 
-on_every_backend!(select_count_aggregate_group_by, |f, backend| {
+on_every_backend!(select_count_aggregate_group_by, fixture, |f, backend| {
     let c = &f.client;
     let pairs = c
         .user()
@@ -738,7 +728,7 @@ on_every_backend!(select_count_aggregate_group_by, |f, backend| {
     assert_eq!(ordered, vec![((2,), (Some(100),)), ((1,), (Some(15),))]);
 });
 
-on_every_backend!(shapes_are_cached, |f, backend| {
+on_every_backend!(shapes_are_cached, fixture, |f, backend| {
     let c = &f.client;
     for id in 1..=3 {
         let found = c
@@ -767,6 +757,7 @@ on_every_backend!(shapes_are_cached, |f, backend| {
 
 on_every_backend!(
     join_strategy_returns_what_query_strategy_returns,
+    fixture,
     |f, backend| {
         use quarry::RelationLoadStrategy::{Join, Query};
         let c = &f.client;
@@ -862,7 +853,7 @@ on_every_backend!(
     }
 );
 
-on_every_backend!(relation_counts, |f, backend| {
+on_every_backend!(relation_counts, fixture, |f, backend| {
     use quarry::RelationLoadStrategy::{Join, Query};
     let c = &f.client;
     let users = c

@@ -1,25 +1,11 @@
 //! Interactive transactions, savepoints, timeouts and raw queries on every database.
 
 use quarry::{Error, IsolationLevel, TransactionOptions, Value};
-use quarry_tests::db::{Backend, TestDb};
+use quarry_tests::db::Backend;
 use quarry_tests::generated::blog as db;
-use quarry_tests::setup::{database_with, seed};
+use quarry_tests::setup::seed;
+use quarry_tests::{blog, on_every_backend};
 use std::time::Duration;
-
-struct Fixture {
-    _db: TestDb,
-    client: db::Client,
-    backend: Backend,
-}
-
-async fn fixture(backend: Backend) -> Option<Fixture> {
-    let (db, raw) = database_with("blog", backend).await?;
-    Some(Fixture {
-        _db: db,
-        client: db::Client::from_client(raw),
-        backend,
-    })
-}
 
 /// Inserts a tag with plain SQL through `client` (which may be a transaction's).
 async fn add_tag(
@@ -53,21 +39,7 @@ async fn tag_names(client: &db::Client) -> Vec<String> {
     names
 }
 
-macro_rules! on_every_backend {
-    ($name:ident, |$f:ident| $body:block) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in Backend::ALL {
-                let Some($f) = fixture(backend).await else {
-                    continue;
-                };
-                $body
-            }
-        }
-    };
-}
-
-on_every_backend!(commit_on_ok_rollback_on_err, |f| {
+on_every_backend!(commit_on_ok_rollback_on_err, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let n = c
         .transaction(|tx| async move {
@@ -121,7 +93,7 @@ impl From<Error> for AppError {
     }
 }
 
-on_every_backend!(rollback_on_panic_and_on_custom_errors, |f| {
+on_every_backend!(rollback_on_panic_and_on_custom_errors, blog, |f| {
     let (c, b) = (f.client.clone(), f.backend);
     let task = tokio::spawn({
         let c = c.clone();
@@ -164,7 +136,7 @@ on_every_backend!(rollback_on_panic_and_on_custom_errors, |f| {
     assert_eq!(c.tag().count().exec().await.unwrap(), 0);
 });
 
-on_every_backend!(nested_transactions_are_savepoints, |f| {
+on_every_backend!(nested_transactions_are_savepoints, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     c.transaction(|tx| async move {
         add_tag(&tx, b, 1, "outer").await?;
@@ -187,7 +159,7 @@ on_every_backend!(nested_transactions_are_savepoints, |f| {
     assert_eq!(tag_names(c).await, ["inner, kept", "outer"], "{b:?}");
 });
 
-on_every_backend!(timeouts_and_isolation_levels, |f| {
+on_every_backend!(timeouts_and_isolation_levels, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let options = TransactionOptions {
         timeout: Some(Duration::from_millis(200)),
@@ -227,7 +199,7 @@ on_every_backend!(timeouts_and_isolation_levels, |f| {
     }
 });
 
-on_every_backend!(a_finished_transaction_cannot_be_used, |f| {
+on_every_backend!(a_finished_transaction_cannot_be_used, blog, |f| {
     let c = &f.client;
     let leaked = c
         .transaction(|tx| async move { Ok::<_, Error>(tx.clone()) })
@@ -237,7 +209,7 @@ on_every_backend!(a_finished_transaction_cannot_be_used, |f| {
     assert!(matches!(err, Error::InvalidQuery(_)), "{err}");
 });
 
-on_every_backend!(concurrent_transactions_each_apply_once, |f| {
+on_every_backend!(concurrent_transactions_each_apply_once, blog, |f| {
     let (c, b) = (f.client.clone(), f.backend);
     let q = if b == Backend::Mysql { "`" } else { "\"" };
     let now = Value::DateTime(chrono::Utc::now());
@@ -290,6 +262,7 @@ on_every_backend!(concurrent_transactions_each_apply_once, |f| {
 
 on_every_backend!(
     raw_queries_with_binds_inside_and_outside_transactions,
+    blog,
     |f| {
         let (c, b) = (&f.client, f.backend);
         add_tag(c, b, 1, "rust").await.unwrap();
@@ -340,7 +313,7 @@ on_every_backend!(
     }
 );
 
-on_every_backend!(batches_run_in_one_transaction, |f| {
+on_every_backend!(batches_run_in_one_transaction, blog, |f| {
     use quarry::Data;
     use quarry_tests::generated::blog::{tag, user};
     let (c, b) = (&f.client, f.backend);

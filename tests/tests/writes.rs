@@ -2,40 +2,11 @@
 //! updates, typed errors and referential actions, on SQLite, PostgreSQL and MariaDB.
 
 use quarry::{Data, Error};
-use quarry_tests::db::{Backend, TestDb};
-use quarry_tests::generated::blog::{self as db, comment, post, profile, tag, user, Role};
-use quarry_tests::setup::database_with;
+use quarry_tests::db::Backend;
+use quarry_tests::generated::blog::{comment, post, profile, tag, user, Role};
+use quarry_tests::{blog, on_every_backend};
 
-struct Fixture {
-    _db: TestDb,
-    client: db::Client,
-    backend: Backend,
-}
-
-async fn fixture(backend: Backend) -> Option<Fixture> {
-    let (db, raw) = database_with("blog", backend).await?;
-    Some(Fixture {
-        _db: db,
-        client: db::Client::from_client(raw),
-        backend,
-    })
-}
-
-macro_rules! on_every_backend {
-    ($name:ident, |$f:ident| $body:block) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in Backend::ALL {
-                let Some($f) = fixture(backend).await else {
-                    continue;
-                };
-                $body
-            }
-        }
-    };
-}
-
-on_every_backend!(create_applies_defaults_and_returns_the_record, |f| {
+on_every_backend!(create_applies_defaults_and_returns_the_record, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let before = chrono::Utc::now() - chrono::Duration::seconds(1);
     let alice = c
@@ -106,7 +77,7 @@ on_every_backend!(create_applies_defaults_and_returns_the_record, |f| {
     assert_eq!(email, "carol@example.com");
 });
 
-on_every_backend!(create_many_chunks_and_skips_duplicates, |f| {
+on_every_backend!(create_many_chunks_and_skips_duplicates, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let n = c
         .tag()
@@ -150,7 +121,7 @@ on_every_backend!(create_many_chunks_and_skips_duplicates, |f| {
     }
 });
 
-on_every_backend!(updates_set_unset_and_compute, |f| {
+on_every_backend!(updates_set_unset_and_compute, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     let u = c
         .user()
@@ -234,69 +205,73 @@ on_every_backend!(updates_set_unset_and_compute, |f| {
     assert!(matches!(bad, Error::InvalidQuery(_)));
 });
 
-on_every_backend!(update_many_and_delete_many_use_the_read_filters, |f| {
-    let (c, b) = (&f.client, f.backend);
-    let a = c
-        .user()
-        .create(user::create("a@example.com").set(user::role(), Role::Admin))
-        .exec()
-        .await
-        .unwrap();
-    let r = c
-        .user()
-        .create(user::create("r@example.com"))
-        .exec()
-        .await
-        .unwrap();
-    for (slug, author) in [("a1", a.id), ("a2", a.id), ("r1", r.id)] {
-        c.post()
-            .create(post::create(slug, slug, author))
+on_every_backend!(
+    update_many_and_delete_many_use_the_read_filters,
+    blog,
+    |f| {
+        let (c, b) = (&f.client, f.backend);
+        let a = c
+            .user()
+            .create(user::create("a@example.com").set(user::role(), Role::Admin))
             .exec()
             .await
             .unwrap();
+        let r = c
+            .user()
+            .create(user::create("r@example.com"))
+            .exec()
+            .await
+            .unwrap();
+        for (slug, author) in [("a1", a.id), ("a2", a.id), ("r1", r.id)] {
+            c.post()
+                .create(post::create(slug, slug, author))
+                .exec()
+                .await
+                .unwrap();
+        }
+        let n = c
+            .post()
+            .update_many(
+                Data::new()
+                    .set(post::published(), true)
+                    .increment(post::view_count(), 1),
+            )
+            .filter(post::author().is(user::role().equals(Role::Admin)))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(n, 2, "{b:?}");
+        let published = c
+            .post()
+            .count()
+            .filter(post::published().equals(true))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(published, 2);
+        let n = c
+            .post()
+            .delete_many()
+            .filter(post::view_count().gt(0))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(n, 2, "{b:?}");
+        assert_eq!(c.post().count().exec().await.unwrap(), 1);
+        // Self-referencing filters work on MySQL too (no "can't specify target table" error).
+        let n = c
+            .user()
+            .update_many(Data::new().set(user::verified(), true))
+            .filter(user::posts().some(post::slug().equals("r1")))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(c.post().delete_many().exec().await.unwrap(), 1);
     }
-    let n = c
-        .post()
-        .update_many(
-            Data::new()
-                .set(post::published(), true)
-                .increment(post::view_count(), 1),
-        )
-        .filter(post::author().is(user::role().equals(Role::Admin)))
-        .exec()
-        .await
-        .unwrap();
-    assert_eq!(n, 2, "{b:?}");
-    let published = c
-        .post()
-        .count()
-        .filter(post::published().equals(true))
-        .exec()
-        .await
-        .unwrap();
-    assert_eq!(published, 2);
-    let n = c
-        .post()
-        .delete_many()
-        .filter(post::view_count().gt(0))
-        .exec()
-        .await
-        .unwrap();
-    assert_eq!(n, 2, "{b:?}");
-    assert_eq!(c.post().count().exec().await.unwrap(), 1);
-    // Self-referencing filters work on MySQL too (no "can't specify target table" error).
-    let n = c
-        .user()
-        .update_many(Data::new().set(user::verified(), true))
-        .filter(user::posts().some(post::slug().equals("r1")))
-        .exec()
-        .await
-        .unwrap();
-    assert_eq!(n, 1);
-    assert_eq!(c.post().delete_many().exec().await.unwrap(), 1);
-});
+);
 
-on_every_backend!(upsert_creates_then_updates, |f| {
+on_every_backend!(upsert_creates_then_updates, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     for round in 0..2 {
         let u = c
@@ -317,6 +292,7 @@ on_every_backend!(upsert_creates_then_updates, |f| {
 
 on_every_backend!(
     delete_returns_the_record_and_referential_actions_hold,
+    blog,
     |f| {
         let (c, b) = (&f.client, f.backend);
         let u = c
@@ -398,7 +374,7 @@ on_every_backend!(
     }
 );
 
-on_every_backend!(constraint_errors_are_typed, |f| {
+on_every_backend!(constraint_errors_are_typed, blog, |f| {
     let (c, b) = (&f.client, f.backend);
     c.user()
         .create(user::create("dup@example.com"))
@@ -429,7 +405,7 @@ on_every_backend!(constraint_errors_are_typed, |f| {
     assert_eq!(c.post().count().exec().await.unwrap(), 0);
 });
 
-on_every_backend!(fifty_concurrent_increments_end_at_fifty, |f| {
+on_every_backend!(fifty_concurrent_increments_end_at_fifty, blog, |f| {
     let (c, b) = (f.client.clone(), f.backend);
     let u = c
         .user()
@@ -469,28 +445,32 @@ on_every_backend!(fifty_concurrent_increments_end_at_fifty, |f| {
     assert_eq!(p.view_count, 50, "{b:?}");
 });
 
-on_every_backend!(writes_inside_a_failed_transaction_leave_nothing, |f| {
-    let (c, b) = (&f.client, f.backend);
-    let result = c
-        .transaction(|tx| async move {
-            let u = tx
-                .user()
-                .create(user::create("t@example.com"))
-                .exec()
-                .await?;
-            tx.post()
-                .create(post::create("t", "T", u.id))
-                .exec()
-                .await?;
-            // Fails halfway: the slug is taken.
-            tx.post()
-                .create(post::create("t", "T2", u.id))
-                .exec()
-                .await?;
-            Ok::<_, Error>(())
-        })
-        .await;
-    assert!(result.unwrap_err().is_unique_violation(), "{b:?}");
-    assert_eq!(c.user().count().exec().await.unwrap(), 0, "{b:?}");
-    assert_eq!(c.post().count().exec().await.unwrap(), 0, "{b:?}");
-});
+on_every_backend!(
+    writes_inside_a_failed_transaction_leave_nothing,
+    blog,
+    |f| {
+        let (c, b) = (&f.client, f.backend);
+        let result = c
+            .transaction(|tx| async move {
+                let u = tx
+                    .user()
+                    .create(user::create("t@example.com"))
+                    .exec()
+                    .await?;
+                tx.post()
+                    .create(post::create("t", "T", u.id))
+                    .exec()
+                    .await?;
+                // Fails halfway: the slug is taken.
+                tx.post()
+                    .create(post::create("t", "T2", u.id))
+                    .exec()
+                    .await?;
+                Ok::<_, Error>(())
+            })
+            .await;
+        assert!(result.unwrap_err().is_unique_violation(), "{b:?}");
+        assert_eq!(c.user().count().exec().await.unwrap(), 0, "{b:?}");
+        assert_eq!(c.post().count().exec().await.unwrap(), 0, "{b:?}");
+    }
+);

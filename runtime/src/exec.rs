@@ -333,61 +333,25 @@ fn bind_postgres<'q>(q: PgQuery<'q>, v: &'q Value) -> PgQuery<'q> {
 }
 
 fn bind_pg_list<'q>(q: PgQuery<'q>, items: &'q [Value]) -> PgQuery<'q> {
+    // An array binds as one typed parameter: the elements of the first element's kind.
+    macro_rules! elements {
+        ($variant:ident, $convert:expr) => {
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::$variant(x) => Some($convert(x)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+    }
     match items.first() {
-        Some(Value::Int(_)) => q.bind(
-            items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Int(i) => Some(*i),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Some(Value::BigInt(_)) => q.bind(
-            items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::BigInt(i) => Some(*i),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Some(Value::Float(_)) => q.bind(
-            items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Float(i) => Some(*i),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Some(Value::Bool(_)) => q.bind(
-            items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Bool(i) => Some(*i),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Some(Value::Decimal(_)) => q.bind(
-            items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Decimal(i) => Some(*i),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Some(Value::DateTime(_)) => q.bind(
-            items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::DateTime(i) => Some(i.naive_utc()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
-        ),
+        Some(Value::Int(_)) => q.bind(elements!(Int, |x: &i32| *x)),
+        Some(Value::BigInt(_)) => q.bind(elements!(BigInt, |x: &i64| *x)),
+        Some(Value::Float(_)) => q.bind(elements!(Float, |x: &f64| *x)),
+        Some(Value::Bool(_)) => q.bind(elements!(Bool, |x: &bool| *x)),
+        Some(Value::Decimal(_)) => q.bind(elements!(Decimal, |x: &Decimal| *x)),
+        Some(Value::DateTime(_)) => q.bind(elements!(DateTime, |x: &DateTime<Utc>| x.naive_utc())),
         _ => q.bind(
             items
                 .iter()

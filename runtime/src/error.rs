@@ -267,8 +267,12 @@ fn classify(code: Option<&str>, message: &str, kind: sqlx::error::ErrorKind) -> 
     }
 }
 
-/// MySQL names the key in its message: `Duplicate entry 'x' for key 'User_email_key'`.
+/// MySQL names the key in its message: `Duplicate entry 'x' for key 'User_email_key'`, or
+/// ``... a foreign key constraint fails (`db`.`posts`, CONSTRAINT `posts_author_id_fkey` ...``.
 fn constraint_from_message(message: &str) -> Option<String> {
+    if let Some(rest) = message.split("CONSTRAINT `").nth(1) {
+        return rest.split('`').next().map(str::to_string);
+    }
     let rest = message.split("for key '").nth(1)?;
     let key = rest.split('\'').next()?;
     // MariaDB prefixes the table: `User.User_email_key`.

@@ -74,6 +74,10 @@ pub(crate) fn update_values(
     m: &'static ModelMeta,
     mut data: Vec<(usize, FieldWrite)>,
 ) -> Vec<(usize, FieldWrite)> {
+    // As in Prisma, an update that changes no column (only relations) leaves @updatedAt alone.
+    if data.is_empty() {
+        return data;
+    }
     let timestamp = now();
     for (i, f) in m.fields.iter().enumerate() {
         if f.updated_at && !data.iter().any(|(c, _)| *c == i) {

@@ -228,3 +228,27 @@ async fn conflicts_are_retryable() {
         .unwrap();
     }
 }
+
+on_every_backend!(
+    foreign_key_violations_name_the_constraint_and_fields,
+    blog,
+    |f| {
+        let (c, b) = (&f.client, f.backend);
+        let err = c
+            .post()
+            .create(post::create("s", "T", 42))
+            .exec()
+            .await
+            .unwrap_err();
+        let d = err.database_error().unwrap();
+        if b != Backend::Sqlite {
+            // SQLite does not name the foreign key that failed.
+            assert_eq!(
+                d.constraint.as_deref(),
+                Some("posts_author_id_fkey"),
+                "{b:?}: {d:?}"
+            );
+            assert_eq!(d.fields, ["authorId"], "{b:?}: {d:?}");
+        }
+    }
+);

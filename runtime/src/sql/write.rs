@@ -7,7 +7,7 @@
 
 use super::read::{filter_sql, table};
 use super::{Dialect, Sink};
-use crate::meta::ModelMeta;
+use crate::meta::{ModelMeta, ScalarKind};
 use crate::query::Filter;
 use crate::value::Value;
 
@@ -101,6 +101,14 @@ fn set_list(s: &mut dyn Sink, m: &'static ModelMeta, data: &[(usize, FieldWrite)
             FieldWrite::Increment(v) => (" + ", v),
             FieldWrite::Decrement(v) => (" - ", v),
             FieldWrite::Multiply(v) => (" * ", v),
+            // MySQL's `/` divides as decimals (and the column rounds); `DIV` truncates like
+            // integer division elsewhere.
+            FieldWrite::Divide(v)
+                if s.dialect() == Dialect::Mysql
+                    && matches!(f.kind, ScalarKind::Int | ScalarKind::BigInt) =>
+            {
+                (" DIV ", v)
+            }
             FieldWrite::Divide(v) => (" / ", v),
         };
         s.ident(f.column);

@@ -358,3 +358,75 @@ on_every_backend!(batches_run_in_one_transaction, blog, |f| {
         "{b:?}: nothing of the failed batch is left"
     );
 });
+
+on_every_backend!(a_dropped_transaction_rolls_back, blog, |f| {
+    let (c, b) = (f.client.clone(), f.backend);
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn({
+        let c = c.clone();
+        async move {
+            c.transaction(|tx| async move {
+                add_tag(&tx, b, 1, "never committed").await?;
+                let _ = started_tx.send(());
+                // Never finishes on its own: the task is aborted here.
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                Ok::<_, Error>(())
+            })
+            .await
+        }
+    });
+    started_rx.await.unwrap();
+    task.abort();
+    assert!(task.await.unwrap_err().is_cancelled());
+    // The connection was closed, not returned mid-transaction: the insert is gone and the pool
+    // still works.
+    assert!(tag_names(&c).await.is_empty(), "{b:?}");
+    add_tag(&c, b, 2, "after").await.unwrap();
+    assert_eq!(tag_names(&c).await, ["after"]);
+});
+
+/// SQLite has one writer at a time: a second writer waits for the lock (busy timeout) and then
+/// fails with a busy error, which is marked retryable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_lock_contention_is_retryable() {
+    let Some(f) = blog(Backend::Sqlite).await else {
+        return;
+    };
+    let c = f.client.clone();
+    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let holder = tokio::spawn({
+        let c = c.clone();
+        async move {
+            c.transaction_with(
+                TransactionOptions {
+                    timeout: Some(Duration::from_secs(30)),
+                    ..Default::default()
+                },
+                |tx| async move {
+                    add_tag(&tx, Backend::Sqlite, 1, "holder").await?;
+                    let _ = locked_tx.send(());
+                    let _ = release_rx.await;
+                    Ok::<_, Error>(())
+                },
+            )
+            .await
+        }
+    });
+    locked_rx.await.unwrap();
+    let err = c
+        .transaction_with(
+            TransactionOptions {
+                timeout: Some(Duration::from_secs(30)),
+                ..Default::default()
+            },
+            |tx| async move { add_tag(&tx, Backend::Sqlite, 2, "second").await },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_retryable(), "{err:?}");
+    let _ = release_tx.send(());
+    holder.await.unwrap().unwrap();
+    // Retried after the first writer is done, it succeeds.
+    add_tag(&c, Backend::Sqlite, 2, "second").await.unwrap();
+}

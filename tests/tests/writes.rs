@@ -474,3 +474,32 @@ on_every_backend!(
         assert_eq!(c.post().count().exec().await.unwrap(), 0, "{b:?}");
     }
 );
+
+on_every_backend!(on_update_cascade_follows_a_changed_key, blog, |f| {
+    let (c, b) = (&f.client, f.backend);
+    let u = c
+        .user()
+        .create(user::create("k@example.com"))
+        .exec()
+        .await
+        .unwrap();
+    c.post()
+        .create(post::create("k", "K", u.id))
+        .exec()
+        .await
+        .unwrap();
+    // Post.author is `onUpdate: Cascade`: changing the user's id moves the post along.
+    c.user()
+        .update(user::by_id(u.id), Data::new().set(user::id(), 1000))
+        .exec()
+        .await
+        .unwrap_or_else(|e| panic!("{b:?}: {e}"));
+    let p = c
+        .post()
+        .find_unique(post::by_slug("k"))
+        .exec()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.author_id, 1000, "{b:?}");
+});

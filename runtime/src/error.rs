@@ -53,6 +53,16 @@ pub enum Error {
         /// What was looked for.
         operation: &'static str,
     },
+    /// A nested write would leave a record without the related record it requires (P2014),
+    /// e.g. connecting a second profile to a user whose profile's `userId` is required.
+    RequiredRelationViolation {
+        /// The model written.
+        model: &'static str,
+        /// The relation field.
+        relation: &'static str,
+        /// The related model whose required foreign key would be broken.
+        related: &'static str,
+    },
     /// The database could not be reached or the connection broke.
     Connection(String),
     /// Waiting for a connection or a statement took too long.
@@ -116,6 +126,7 @@ impl Error {
     pub fn prisma_code(&self) -> Option<&'static str> {
         Some(match self {
             Error::RecordNotFound { .. } => "P2025",
+            Error::RequiredRelationViolation { .. } => "P2014",
             Error::Connection(_) => "P1001",
             Error::Timeout(_) => "P1008",
             Error::Database(d) => match d.kind {
@@ -138,6 +149,14 @@ impl fmt::Display for Error {
             Error::RecordNotFound { model, operation } => {
                 write!(f, "{operation} on {model}: no record found")
             }
+            Error::RequiredRelationViolation {
+                model,
+                relation,
+                related,
+            } => write!(
+                f,
+                "the change would violate the required relation {model}.{relation}: the {related} linked now cannot be left without it"
+            ),
             Error::Connection(m) => write!(f, "cannot reach the database: {m}"),
             Error::Timeout(m) => write!(f, "timed out: {m}"),
             Error::Database(d) => {

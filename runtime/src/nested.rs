@@ -344,6 +344,45 @@ async fn before(
 }
 
 /// Runs an operation once the parent (whose row is `parent`) is written.
+/// Before another record takes the back side of a to-one relation: the record linked now lets
+/// go (its optional foreign key becomes NULL), or, when its foreign key is required, the change
+/// is refused as Prisma refuses it (P2014). `keep` is the record about to be linked.
+async fn release_current(
+    c: &Client,
+    m: &'static ModelMeta,
+    rel: &'static RelationMeta,
+    parent: &[Value],
+    keep: Option<&[Value]>,
+) -> Result<()> {
+    let Link::Direct { remote, .. } = &rel.link else {
+        return Ok(());
+    };
+    if rel.many || rel.holds_foreign_key {
+        return Ok(());
+    }
+    let child = rel.related;
+    let Some(current) = find_row(c, child, connected(m, rel, parent)?).await? else {
+        return Ok(());
+    };
+    let current_pk = pk_of_row(child, &current);
+    if keep.is_some_and(|k| pk_of_row(child, k) == current_pk) {
+        return Ok(());
+    }
+    if !remote.iter().all(|r| child.fields[*r].optional) {
+        return Err(Error::RequiredRelationViolation {
+            model: m.name,
+            relation: rel.name,
+            related: child.name,
+        });
+    }
+    let nulls = remote
+        .iter()
+        .map(|r| (*r, FieldWrite::Set(Value::Null)))
+        .collect::<Vec<_>>();
+    w::update_by_pk(c, child, &current_pk, &nulls).await?;
+    Ok(())
+}
+
 async fn after(c: &Client, m: &'static ModelMeta, parent: &[Value], n: Nested) -> Result<()> {
     let rel = relation(m, n.relation)?;
     let child = rel.related;
@@ -384,16 +423,26 @@ async fn after(c: &Client, m: &'static ModelMeta, parent: &[Value], n: Nested) -
         Ok::<_, Error>(())
     };
     match n.op {
-        NestedOp::Create(data) => create(data).await,
+        NestedOp::Create(data) => {
+            release_current(c, m, rel, parent, None).await?;
+            create(data).await
+        }
         NestedOp::Connect(key) => {
             let row = find_row(c, child, key_filter(&key))
                 .await?
                 .ok_or_else(|| not_found(child, "connect"))?;
+            release_current(c, m, rel, parent, Some(&row)).await?;
             link(row).await
         }
         NestedOp::ConnectOrCreate(key, data) => match find_row(c, child, key_filter(&key)).await? {
-            Some(row) => link(row).await,
-            None => create(data).await,
+            Some(row) => {
+                release_current(c, m, rel, parent, Some(&row)).await?;
+                link(row).await
+            }
+            None => {
+                release_current(c, m, rel, parent, None).await?;
+                create(data).await
+            }
         },
         NestedOp::Disconnect(key) => match &rel.link {
             Link::Direct { remote, .. } => {

@@ -987,3 +987,123 @@ on_every_backend!(upsert_with_nested_writes, blog, |f| {
     assert_eq!(updated.comments.len(), 1);
     assert_eq!(c.user().count().exec().await.unwrap(), 1);
 });
+
+on_every_backend!(
+    a_linked_required_back_side_is_not_replaced_silently,
+    blog,
+    |f| {
+        let (c, b) = (&f.client, f.backend);
+        // Profile.userId is required and unique: a user's profile cannot be replaced by another
+        // without leaving the first one without a user (Prisma's P2014).
+        let a = c
+            .user()
+            .create(
+                user::create("a@example.com")
+                    .create(user::profile(), profile::create_without_user()),
+            )
+            .include(user::profile())
+            .exec()
+            .await
+            .unwrap();
+        let first = a.profile.as_ref().unwrap().id;
+        let err = c
+            .user()
+            .update(
+                user::by_id(a.id),
+                Data::new().create(user::profile(), profile::create_without_user()),
+            )
+            .exec()
+            .await
+            .unwrap_err();
+        assert_eq!(err.prisma_code(), Some("P2014"), "{b:?}: {err}");
+        let bob = c
+            .user()
+            .create(
+                user::create("b@example.com")
+                    .create(user::profile(), profile::create_without_user()),
+            )
+            .include(user::profile())
+            .exec()
+            .await
+            .unwrap();
+        let err = c
+            .user()
+            .update(
+                user::by_id(a.id),
+                Data::new().connect(user::profile(), profile::by_id(bob.profile.unwrap().id)),
+            )
+            .exec()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                quarry::Error::RequiredRelationViolation {
+                    model: "User",
+                    relation: "profile",
+                    related: "Profile"
+                }
+            ),
+            "{b:?}: {err:?}"
+        );
+        // Nothing changed; connecting the profile that is already linked is fine.
+        assert_eq!(c.profile().count().exec().await.unwrap(), 2);
+        c.user()
+            .update(
+                user::by_id(a.id),
+                Data::new().connect(user::profile(), profile::by_id(first)),
+            )
+            .exec()
+            .await
+            .unwrap();
+    }
+);
+
+/// The back side of a to-one relation with an optional foreign key: connecting another record
+/// unlinks the one linked before (its foreign key becomes NULL), as in Prisma.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_optional_back_side_is_unlinked() {
+    use quarry_tests::generated::social::{self as social, user as su};
+    for b in quarry_tests::db::Backend::ALL {
+        let Some((_db, raw)) = quarry_tests::setup::database_with("social", b).await else {
+            continue;
+        };
+        let c = social::Client::from_client(raw);
+        let a = c.user().create(su::create("a", "A")).exec().await.unwrap();
+        let bee = c
+            .user()
+            .create(su::create("b", "B").connect(su::partner(), su::by_id(a.id)))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(bee.partner_id, Some(a.id));
+        let cee = c.user().create(su::create("c", "C")).exec().await.unwrap();
+        c.user()
+            .update(
+                su::by_id(a.id),
+                Data::new().connect(su::partner_of(), su::by_id(cee.id)),
+            )
+            .exec()
+            .await
+            .unwrap_or_else(|e| panic!("{b:?}: {e}"));
+        let bee = c
+            .user()
+            .find_unique(su::by_id(bee.id))
+            .exec()
+            .await
+            .unwrap()
+            .unwrap();
+        let cee = c
+            .user()
+            .find_unique(su::by_id(cee.id))
+            .exec()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (bee.partner_id, cee.partner_id),
+            (None, Some(a.id)),
+            "{b:?}"
+        );
+    }
+}

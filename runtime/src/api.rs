@@ -1411,7 +1411,7 @@ impl<M> Data<M> {
 /// `create`s the record its own foreign key points at is built with
 /// `create_without_<relation>`.
 ///
-/// ```ignore
+/// ```text
 /// client.user().create(
 ///     user::create("ada@example.com")
 ///         .create(user::posts(), post::create_without_author("hello", "Hello"))

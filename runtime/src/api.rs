@@ -1838,7 +1838,8 @@ impl<M: Model + FromRecord> CreateMany<'_, M> {
         Ok(n)
     }
 
-    /// Runs the inserts and returns the inserted records (PostgreSQL and SQLite).
+    /// Runs the inserts and returns the inserted records (SQLite, PostgreSQL, MariaDB 10.5+;
+    /// MySQL has no `INSERT ... RETURNING`).
     pub async fn exec_and_return(self) -> Result<Vec<M>> {
         self.check_nested()?;
         let (_, records) =

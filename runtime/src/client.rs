@@ -75,6 +75,8 @@ pub struct TransactionOptions {
 #[derive(Debug)]
 struct Inner {
     pool: Pool,
+    /// `INSERT ... RETURNING` works: SQLite, PostgreSQL and MariaDB 10.5+, not MySQL.
+    insert_returning: bool,
     cache: StatementCache,
     strategy: RelationLoadStrategy,
     statements: AtomicU64,
@@ -262,9 +264,20 @@ impl Client {
                     connect_timeout.as_secs()
                 ))
             })??;
+        let insert_returning = match &pool {
+            Pool::Mysql(p) => {
+                let version: Option<String> = sqlx::query_scalar("SELECT VERSION()")
+                    .fetch_one(p)
+                    .await
+                    .ok();
+                version.as_deref().is_some_and(mariadb_with_returning)
+            }
+            _ => true,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 pool,
+                insert_returning,
                 cache: StatementCache::new(),
                 strategy: options.relation_load_strategy,
                 statements: AtomicU64::new(0),
@@ -290,6 +303,11 @@ impl Client {
     /// The default relation load strategy.
     pub fn relation_load_strategy(&self) -> RelationLoadStrategy {
         self.inner.strategy
+    }
+
+    /// Whether `INSERT ... RETURNING` is available (everything but MySQL proper).
+    pub fn supports_insert_returning(&self) -> bool {
+        self.inner.insert_returning
     }
 
     /// Number of statements this client has sent (for tests and diagnostics).
@@ -553,6 +571,18 @@ impl Client {
     }
 }
 
+/// `10.11.6-MariaDB-0+deb12u1` -> true; MariaDB has `INSERT ... RETURNING` since 10.5.
+fn mariadb_with_returning(version: &str) -> bool {
+    if !version.contains("MariaDB") {
+        return false;
+    }
+    let mut parts = version
+        .split(['.', '-'])
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (10, 5)
+}
+
 fn transaction_ended() -> Error {
     Error::InvalidQuery("the transaction has already been committed or rolled back".into())
 }
@@ -657,6 +687,14 @@ mod tests {
         let (p, q) = sqlite_path("file:/tmp/x.db?mode=ro", Some(Path::new("/app")));
         assert_eq!(p, PathBuf::from("/tmp/x.db"));
         assert_eq!(q.as_deref(), Some("mode=ro"));
+    }
+
+    #[test]
+    fn mariadb_versions() {
+        assert!(mariadb_with_returning("10.11.6-MariaDB-0+deb12u1"));
+        assert!(mariadb_with_returning("11.4.2-MariaDB"));
+        assert!(!mariadb_with_returning("10.4.34-MariaDB"));
+        assert!(!mariadb_with_returning("8.0.36"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::exec::ColumnSpec;
 use crate::load::{self, Record};
 use crate::meta::{ClientDefault, ModelMeta};
 use crate::query::{FindArgs, RelationLoadStrategy, ScalarOp};
-use crate::sql::{self, Dialect, FieldWrite};
+use crate::sql::{self, FieldWrite};
 use crate::value::Value;
 
 /// A record's identity: (column index, value) pairs.
@@ -155,7 +155,7 @@ pub(crate) async fn insert_one(
     let row: Vec<Value> = values.iter().map(|(_, v)| v.clone()).collect();
     let pk_known = m.primary_key.iter().all(|c| cols.contains(c));
     let dialect = client.dialect();
-    let returning: &[usize] = if pk_known || dialect == Dialect::Mysql {
+    let returning: &[usize] = if pk_known || !client.supports_insert_returning() {
         &[]
     } else {
         m.primary_key
@@ -210,7 +210,7 @@ pub async fn create(
     let values = insert_values(m, &data)?;
     // One statement when the database can return the whole row and nothing else is asked.
     let plain = read.includes.is_empty() && read.counts.is_empty() && read.columns.is_none();
-    if plain && client.dialect() != Dialect::Mysql && !m.primary_key.is_empty() {
+    if plain && client.supports_insert_returning() && !m.primary_key.is_empty() {
         let cols: Vec<usize> = values.iter().map(|(c, _)| *c).collect();
         let rows = [values.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()];
         let all: Vec<usize> = (0..m.fields.len()).collect();
@@ -375,7 +375,7 @@ const MAX_BINDS_PER_INSERT: usize = 30_000;
 
 /// `create_many`: inserts all rows (chunked below the bind limit, grouped by the columns they
 /// set); with `skip_duplicates`, rows that violate a unique constraint are skipped. Returns the
-/// number inserted, and the inserted records when `returning` (PostgreSQL and SQLite).
+/// number inserted, and the inserted records when `returning` (everything but MySQL proper).
 pub async fn create_many(
     client: &Client,
     m: &'static ModelMeta,
@@ -383,7 +383,7 @@ pub async fn create_many(
     skip_duplicates: bool,
     returning: bool,
 ) -> Result<(u64, Vec<Record>)> {
-    if returning && client.dialect() == Dialect::Mysql {
+    if returning && !client.supports_insert_returning() {
         return Err(Error::InvalidQuery(
             "create_many_and_return needs RETURNING, which MySQL does not have; use create in a transaction".into(),
         ));

@@ -475,12 +475,32 @@ fn decode_postgres_rows(
         .enumerate()
         .map(|(i, c)| PgColumn::for_spec(c.type_info().name(), columns.get(i)))
         .collect();
+    // Whether a fast column's value is already what the field wants (decided once per column).
+    let exact: Vec<bool> = kinds
+        .iter()
+        .zip(columns)
+        .map(|(k, spec)| {
+            let scalar = matches!(spec, ColumnSpec::Field(f) if !f.list)
+                || matches!(spec, ColumnSpec::Kind(_));
+            scalar
+                && matches!(
+                    (k, spec.kind()),
+                    (PgColumn::Bool, ScalarKind::Boolean)
+                        | (PgColumn::Int2 | PgColumn::Int4, ScalarKind::Int)
+                        | (PgColumn::Int8, ScalarKind::BigInt)
+                        | (PgColumn::Float8, ScalarKind::Float)
+                        | (PgColumn::Text, ScalarKind::String)
+                        | (PgColumn::Temporal(_), ScalarKind::DateTime)
+                )
+        })
+        .collect();
     rows.iter()
         .map(|row| {
             let mut out = Vec::with_capacity(columns.len());
             for (i, spec) in columns.iter().enumerate() {
                 let v = match kinds.get(i).copied().unwrap_or(PgColumn::Other) {
                     PgColumn::Other => decode_postgres(row, i, *spec),
+                    kind if exact[i] => decode_postgres_fast(row, i, kind),
                     kind => decode_postgres_fast(row, i, kind).and_then(|v| coerce(v, *spec)),
                 }
                 .map_err(|message| Error::Decode {

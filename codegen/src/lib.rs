@@ -304,6 +304,8 @@ impl<'s> Generator<'s> {
             .collect();
         let mut fields = Vec::new();
         let mut inits = Vec::new();
+        let mut direct = Vec::new();
+        let mut unloaded = Vec::new();
         for (fid, f) in m.fields.iter().enumerate() {
             let fid = ir::FieldId(fid);
             let fname = self.names.field(&f.name);
@@ -315,6 +317,20 @@ impl<'s> Generator<'s> {
                 fields.push(quote! { #fdoc pub #fname: #ty });
                 let col = Literal::usize_unsuffixed(col);
                 inits.push(quote! { #fname: quarry::value::decode(record.take(#col), #model_name, #field_name)? });
+                let read = match (&f.field_type, f.arity) {
+                    (FieldType::Enum(_), Arity::List) => {
+                        quote!(quarry::direct::read_pg_via_value::<#ty>)
+                    }
+                    (FieldType::Enum(_), _) => quote!(quarry::direct::read_pg_enum::<#ty>),
+                    _ => quote!(<#ty as quarry::direct::ReadPg>::read_pg),
+                };
+                direct.push(quote! {
+                    #fname: #read(row, #col, &fields[#col]).map_err(|message| quarry::Error::Decode {
+                        model: #model_name,
+                        field: #field_name,
+                        message,
+                    })?
+                });
             } else if let Some(pos) = info.relations.iter().position(|r| *r == fid) {
                 let p = self.slot_param(m, fid);
                 let bound = self.slot_bound(m, fid);
@@ -326,6 +342,9 @@ impl<'s> Generator<'s> {
                 inits.push(
                     quote! { #fname: <#p as #bound>::from_relation(record.take_relation(#pos))? },
                 );
+                let slot = format_ident!("slot_{}", pos.to_string());
+                unloaded.push(quote! { let #slot = <#p as #bound>::unloaded()?; });
+                direct.push(quote! { #fname: #slot });
             }
         }
         let generics = if params.is_empty() {
@@ -360,6 +379,12 @@ impl<'s> Generator<'s> {
             impl #impl_generics quarry::FromRecord for #name #ty_generics {
                 fn from_record(mut record: quarry::load::Record) -> quarry::Result<Self> {
                     Ok(#name { #(#inits,)* })
+                }
+
+                fn from_pg_row(row: &quarry::deps::sqlx::postgres::PgRow) -> Option<quarry::Result<Self>> {
+                    #(#unloaded)*
+                    let fields = #module::META.fields;
+                    Some((move || -> quarry::Result<Self> { Ok(#name { #(#direct,)* }) })())
                 }
             }
         }

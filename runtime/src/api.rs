@@ -42,39 +42,66 @@ pub trait Model: 'static {
 pub trait FromRecord: Sized {
     /// Converts, naming model and field on failure.
     fn from_record(record: Record) -> Result<Self>;
+
+    /// Builds the record straight from a PostgreSQL row of all the model's columns, when it
+    /// has no loaded relation (generated code; `None` means "use `from_record`").
+    fn from_pg_row(_row: &sqlx::postgres::PgRow) -> Option<Result<Self>> {
+        None
+    }
 }
 
 /// A list relation slot: [`NotLoaded`] or `Vec<T>`.
 pub trait ManySlot: Sized {
+    /// `Some(NotLoaded)` for [`NotLoaded`]: the slot needs nothing from the database.
+    fn unloaded() -> Option<Self> {
+        None
+    }
     /// Fills the slot from what the loader produced.
     fn from_relation(data: RelationData) -> Result<Self>;
 }
 
 /// An optional to-one relation slot: [`NotLoaded`] or `Option<T>`.
 pub trait OptionalSlot: Sized {
+    /// `Some(NotLoaded)` for [`NotLoaded`].
+    fn unloaded() -> Option<Self> {
+        None
+    }
     /// Fills the slot.
     fn from_relation(data: RelationData) -> Result<Self>;
 }
 
 /// A required to-one relation slot: [`NotLoaded`] or `T`.
 pub trait RequiredSlot: Sized {
+    /// `Some(NotLoaded)` for [`NotLoaded`].
+    fn unloaded() -> Option<Self> {
+        None
+    }
     /// Fills the slot.
     fn from_relation(data: RelationData) -> Result<Self>;
 }
 
 impl ManySlot for NotLoaded {
+    fn unloaded() -> Option<Self> {
+        Some(NotLoaded)
+    }
     fn from_relation(_: RelationData) -> Result<Self> {
         Ok(NotLoaded)
     }
 }
 
 impl OptionalSlot for NotLoaded {
+    fn unloaded() -> Option<Self> {
+        Some(NotLoaded)
+    }
     fn from_relation(_: RelationData) -> Result<Self> {
         Ok(NotLoaded)
     }
 }
 
 impl RequiredSlot for NotLoaded {
+    fn unloaded() -> Option<Self> {
+        Some(NotLoaded)
+    }
     fn from_relation(_: RelationData) -> Result<Self> {
         Ok(NotLoaded)
     }
@@ -747,8 +774,7 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
         let strategy = self
             .strategy
             .unwrap_or_else(|| self.client.relation_load_strategy());
-        let records = load::find_many(self.client, M::META, &self.args, strategy).await?;
-        records.into_iter().map(R::from_record).collect()
+        load::find_many_typed(self.client, M::META, &self.args, strategy).await
     }
 
     /// The arguments built so far (for inspection and tests).

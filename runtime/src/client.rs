@@ -341,6 +341,30 @@ impl Client {
         }
     }
 
+    /// Runs a query on PostgreSQL and returns its rows undecoded (`None` elsewhere).
+    pub(crate) async fn fetch_pg_rows(
+        &self,
+        stmt: &crate::sql::Statement,
+        model: &'static str,
+    ) -> Result<Option<Vec<sqlx::postgres::PgRow>>> {
+        if self.dialect() != Dialect::Postgres {
+            return Ok(None);
+        }
+        self.count_statement();
+        match &self.tx {
+            None => {
+                Target::Pool(&self.inner.pool)
+                    .fetch_pg_rows(stmt, model)
+                    .await
+            }
+            Some(tx) => {
+                let mut state = tx.lock().await;
+                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
+                Target::Conn(conn).fetch_pg_rows(stmt, model).await
+            }
+        }
+    }
+
     /// Runs a statement; returns the number of affected rows.
     pub(crate) async fn execute(
         &self,

@@ -199,6 +199,32 @@ macro_rules! fetch_raw_rows {
 }
 
 impl Target<'_> {
+    /// Runs a query on PostgreSQL and returns its rows undecoded; `None` on other databases.
+    pub(crate) async fn fetch_pg_rows(
+        self,
+        stmt: &Statement,
+        model: &'static str,
+    ) -> Result<Option<Vec<sqlx::postgres::PgRow>>> {
+        use tracing::Instrument;
+        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
+        let started = std::time::Instant::now();
+        let query = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_postgres);
+        let result = match self {
+            Target::Pool(Pool::Postgres(p)) => query.fetch_all(p).instrument(span).await,
+            Target::Conn(Conn::Postgres(c)) => query.fetch_all(&mut **c).instrument(span).await,
+            _ => return Ok(None),
+        }
+        .map(Some)
+        .map_err(|e| Error::from_sqlx(e, Some(model)));
+        timed(
+            &stmt.sql,
+            |r: &Option<Vec<sqlx::postgres::PgRow>>| r.as_ref().map_or(0, Vec::len),
+            started,
+            &result,
+        );
+        result
+    }
+
     /// Runs a raw query; rows as JSON objects keyed by column name.
     pub(crate) async fn fetch_raw(
         self,
@@ -460,7 +486,7 @@ impl PgColumn {
     }
 }
 
-fn decode_postgres_rows(
+pub(crate) fn decode_postgres_rows(
     rows: &[sqlx::postgres::PgRow],
     columns: &[ColumnSpec],
     model: &'static str,
@@ -573,6 +599,15 @@ fn decode_sqlite(
         _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
     };
     coerce(v, spec)
+}
+
+/// One PostgreSQL cell decoded for `field` (the general path of [`crate::direct`]).
+pub(crate) fn decode_postgres_cell(
+    row: &sqlx::postgres::PgRow,
+    i: usize,
+    field: &'static FieldMeta,
+) -> std::result::Result<Value, String> {
+    decode_postgres(row, i, ColumnSpec::Field(field))
 }
 
 fn decode_postgres(
@@ -820,7 +855,7 @@ fn pg_inet_text(b: &[u8]) -> std::result::Result<String, String> {
 /// `timestamptz` / `timestamp` (microseconds since 2000-01-01), `date` (days since then) and
 /// `time` (microseconds since midnight) in binary, as UTC (`date` at midnight, `time` on
 /// 1970-01-01). `infinity` and values beyond chrono's range are errors.
-fn pg_datetime(ty: &str, b: &[u8]) -> std::result::Result<DateTime<Utc>, String> {
+pub(crate) fn pg_datetime(ty: &str, b: &[u8]) -> std::result::Result<DateTime<Utc>, String> {
     const PG_EPOCH_US: i64 = 946_684_800_000_000;
     let int = |n: usize| -> std::result::Result<i64, String> {
         match (n, b) {

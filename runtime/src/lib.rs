@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod client;
+pub mod direct;
 pub mod error;
 pub mod exec;
 mod ids;
@@ -40,4 +41,5 @@ pub mod deps {
     pub use rust_decimal;
     pub use serde;
     pub use serde_json;
+    pub use sqlx;
 }

@@ -130,6 +130,55 @@ pub async fn find_many(
     Ok(records)
 }
 
+/// `find_many` into typed records. Plain reads on PostgreSQL (no include, `_count`, select or
+/// distinct) build each record straight from its row when the record type can
+/// ([`crate::FromRecord::from_pg_row`]); everything else goes through [`find_many`].
+pub async fn find_many_typed<R: crate::FromRecord>(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &FindArgs,
+    strategy: RelationLoadStrategy,
+) -> Result<Vec<R>> {
+    let plain = args.includes.is_empty()
+        && args.counts.is_empty()
+        && args.columns.is_none()
+        && args.distinct.is_empty();
+    if plain && client.dialect() == crate::sql::Dialect::Postgres {
+        let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
+            sql::select_statement(s, m, args)
+        });
+        if let Some(rows) = client.fetch_pg_rows(&stmt, m.name).await? {
+            let mut out: Vec<R> = Vec::with_capacity(rows.len());
+            let mut direct = true;
+            for row in &rows {
+                match R::from_pg_row(row) {
+                    Some(r) => out.push(r?),
+                    None => {
+                        direct = false;
+                        break;
+                    }
+                }
+            }
+            if !direct {
+                let values = crate::exec::decode_postgres_rows(&rows, &columns(m, args), m.name)?;
+                out = values
+                    .into_iter()
+                    .map(|v| R::from_record(to_record(m, args, v)))
+                    .collect::<Result<_>>()?;
+            }
+            if args.take.is_some_and(|t| t < 0) {
+                out.reverse();
+            }
+            return Ok(out);
+        }
+    }
+    find_many(client, m, args, strategy)
+        .await?
+        .into_iter()
+        .map(R::from_record)
+        .collect()
+}
+
 /// The join strategy: one statement; each include arrives as a JSON array per row.
 async fn find_many_joined(
     client: &Client,

@@ -1,0 +1,121 @@
+//! Reading PostgreSQL rows straight into generated structs.
+//!
+//! Owns: the fast path of plain reads (no include, `_count`, select or distinct) on PostgreSQL,
+//! where the dynamic [`Value`] layer costs an allocation and copies per row. Each field type
+//! reads its column directly when the column has the type the field expects, and falls back to
+//! the general decoder (and its conversions) otherwise, so both paths give the same values.
+
+use crate::exec::{decode_postgres_cell, pg_datetime};
+use crate::meta::FieldMeta;
+use crate::value::{FromValue, Value};
+use sqlx::postgres::PgRow;
+use sqlx::{Decode, Row, TypeInfo, ValueRef};
+
+/// A field type readable from a PostgreSQL column.
+pub trait ReadPg: Sized {
+    /// Reads column `i` of `row` for `field`.
+    fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String>;
+}
+
+/// The general path: decode into a [`Value`], then convert.
+pub fn read_pg_via_value<T: FromValue>(
+    row: &PgRow,
+    i: usize,
+    field: &'static FieldMeta,
+) -> Result<T, String> {
+    T::from_value(decode_postgres_cell(row, i, field)?)
+}
+
+fn raw<'r>(row: &'r PgRow, i: usize) -> Result<sqlx::postgres::PgValueRef<'r>, String> {
+    row.try_get_raw(i).map_err(|e| e.to_string())
+}
+
+macro_rules! direct {
+    ($t:ty, [$($name:literal),+]) => {
+        impl ReadPg for $t {
+            fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
+                let v = raw(row, i)?;
+                if !v.is_null() && matches!(v.type_info().name(), $($name)|+) && !field.list {
+                    return <$t as Decode<sqlx::Postgres>>::decode(v).map_err(|e| e.to_string());
+                }
+                read_pg_via_value(row, i, field)
+            }
+        }
+    };
+}
+
+direct!(i32, ["INT4"]);
+direct!(i64, ["INT8"]);
+direct!(f64, ["FLOAT8"]);
+direct!(bool, ["BOOL"]);
+direct!(String, ["TEXT", "VARCHAR", "BPCHAR", "NAME"]);
+
+impl ReadPg for chrono::DateTime<chrono::Utc> {
+    fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
+        let v = raw(row, i)?;
+        if !v.is_null() && v.format() == sqlx::postgres::PgValueFormat::Binary {
+            let ty = v.type_info();
+            let name = ty.name();
+            if name == "TIMESTAMP" || name == "TIMESTAMPTZ" {
+                return pg_datetime(name, v.as_bytes().map_err(|e| e.to_string())?);
+            }
+        }
+        read_pg_via_value(row, i, field)
+    }
+}
+
+macro_rules! via_value {
+    ($($t:ty),*) => {
+        $(impl ReadPg for $t {
+            fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
+                read_pg_via_value(row, i, field)
+            }
+        })*
+    };
+}
+
+via_value!(rust_decimal::Decimal, serde_json::Value, Vec<u8>);
+
+impl<T: ReadPg> ReadPg for Option<T> {
+    fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
+        if raw(row, i)?.is_null() {
+            return Ok(None);
+        }
+        T::read_pg(row, i, field).map(Some)
+    }
+}
+
+/// Scalar lists always take the general path.
+macro_rules! lists {
+    ($($t:ty),*) => {
+        $(impl ReadPg for Vec<$t> {
+            fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
+                read_pg_via_value(row, i, field)
+            }
+        })*
+    };
+}
+
+lists!(
+    i32,
+    i64,
+    f64,
+    bool,
+    String,
+    rust_decimal::Decimal,
+    chrono::DateTime<chrono::Utc>
+);
+
+/// Reads an enum column (labels travel as text), for generated enums.
+pub fn read_pg_enum<E: FromValue>(
+    row: &PgRow,
+    i: usize,
+    _field: &'static FieldMeta,
+) -> Result<E, String> {
+    let v = raw(row, i)?;
+    if v.is_null() {
+        return E::from_value(Value::Null);
+    }
+    let label = <String as Decode<sqlx::Postgres>>::decode(v).map_err(|e| e.to_string())?;
+    E::from_value(Value::Enum(label))
+}

@@ -306,6 +306,9 @@ impl<'s> Generator<'s> {
         let mut inits = Vec::new();
         let mut direct = Vec::new();
         let mut unloaded = Vec::new();
+        // `from_record` of a record that kept its PostgreSQL row: scalars from the row,
+        // relations from the record.
+        let mut raw = Vec::new();
         for (fid, f) in m.fields.iter().enumerate() {
             let fid = ir::FieldId(fid);
             let fname = self.names.field(&f.name);
@@ -331,6 +334,7 @@ impl<'s> Generator<'s> {
                         message,
                     })?
                 });
+                raw.push(direct.last().cloned().unwrap_or_default());
             } else if let Some(pos) = info.relations.iter().position(|r| *r == fid) {
                 let p = self.slot_param(m, fid);
                 let bound = self.slot_bound(m, fid);
@@ -342,6 +346,7 @@ impl<'s> Generator<'s> {
                 inits.push(
                     quote! { #fname: <#p as #bound>::from_relation(record.take_relation(#pos))? },
                 );
+                raw.push(inits.last().cloned().unwrap_or_default());
                 let slot = format_ident!("slot_{}", pos.to_string());
                 unloaded.push(quote! { let #slot = <#p as #bound>::unloaded()?; });
                 direct.push(quote! { #fname: #slot });
@@ -378,6 +383,11 @@ impl<'s> Generator<'s> {
 
             impl #impl_generics quarry::FromRecord for #name #ty_generics {
                 fn from_record(mut record: quarry::load::Record) -> quarry::Result<Self> {
+                    if let Some(row) = record.take_pg_row() {
+                        let row: &quarry::deps::sqlx::postgres::PgRow = &row;
+                        let fields = #module::META.fields;
+                        return Ok(#name { #(#raw,)* });
+                    }
                     Ok(#name { #(#inits,)* })
                 }
 

@@ -601,6 +601,18 @@ fn decode_sqlite(
     coerce(v, spec)
 }
 
+/// A `COUNT(*)` column of a PostgreSQL row.
+pub(crate) fn decode_postgres_count(
+    row: &sqlx::postgres::PgRow,
+    i: usize,
+) -> std::result::Result<i64, String> {
+    match decode_postgres(row, i, ColumnSpec::Kind(ScalarKind::BigInt))? {
+        Value::BigInt(n) => Ok(n),
+        Value::Int(n) => Ok(i64::from(n)),
+        _ => Ok(0),
+    }
+}
+
 /// One PostgreSQL cell decoded for `field` (the general path of [`crate::direct`]).
 pub(crate) fn decode_postgres_cell(
     row: &sqlx::postgres::PgRow,

@@ -15,7 +15,7 @@ use crate::value::{GroupKey, Value};
 use std::collections::HashMap;
 
 /// One row of a model with its loaded relations, before it becomes a typed struct.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Record {
     /// Column values, in the order of the query's columns.
     pub values: Vec<Value>,
@@ -23,6 +23,22 @@ pub struct Record {
     pub relations: Vec<RelationData>,
     /// `_count` results, in the order they were asked for.
     pub counts: Vec<i64>,
+    /// Related rows loaded on PostgreSQL keep their undecoded row: generated code reads the
+    /// columns from it directly (`values` then holds only the keys the loader needed).
+    pub(crate) pg_row: Option<std::sync::Arc<sqlx::postgres::PgRow>>,
+}
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values
+            && self.relations == other.relations
+            && self.counts == other.counts
+            && match (&self.pg_row, &other.pg_row) {
+                (None, None) => true,
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
 }
 
 /// What a relation slot of a [`Record`] holds.
@@ -38,6 +54,12 @@ pub enum RelationData {
 }
 
 impl Record {
+    /// The undecoded PostgreSQL row of all the model's columns, if the record has one
+    /// (generated code only).
+    pub fn take_pg_row(&mut self) -> Option<std::sync::Arc<sqlx::postgres::PgRow>> {
+        self.pg_row.take()
+    }
+
     /// Takes the value of column `i`, leaving NULL behind.
     pub fn take(&mut self, i: usize) -> Value {
         self.values
@@ -95,6 +117,7 @@ fn to_record(m: &'static ModelMeta, args: &FindArgs, mut values: Vec<Value>) -> 
         values,
         relations: Vec::new(),
         counts,
+        pg_row: None,
     }
 }
 
@@ -314,6 +337,7 @@ fn element_record(
         values,
         relations: Vec::new(),
         counts,
+        pg_row: None,
     };
     for inc in &args.includes {
         let j = it.next().unwrap_or_default();
@@ -362,6 +386,82 @@ fn key_of(values: &[Value], cols: &[usize]) -> Option<Key> {
         .map(Key::Many)
 }
 
+/// A related row loaded on PostgreSQL: decode only the key it is grouped by, the keys nested
+/// includes will need and its counts; keep the row for generated code to read the rest.
+fn raw_child(
+    parent: &'static ModelMeta,
+    rel: &'static crate::meta::RelationMeta,
+    args: &FindArgs,
+    row: sqlx::postgres::PgRow,
+) -> Result<Option<(Key, Record)>> {
+    let child = rel.related;
+    let n = child.fields.len();
+    let cell = |i: usize, f: &'static crate::meta::FieldMeta| {
+        crate::exec::decode_postgres_cell(&row, i, f).map_err(|message| Error::Decode {
+            model: child.name,
+            field: f.name,
+            message,
+        })
+    };
+    let key = match &rel.link {
+        Link::Direct { remote, .. } => {
+            let mut parts = Vec::with_capacity(remote.len());
+            for &r in remote.iter() {
+                match cell(r, &child.fields[r])?.group_key() {
+                    Some(k) => parts.push(k),
+                    None => return Ok(None),
+                }
+            }
+            if parts.len() == 1 {
+                parts.pop().map(Key::One)
+            } else {
+                Some(Key::Many(parts))
+            }
+        }
+        Link::JoinTable { local_key, .. } => {
+            let at = n + args.counts.len();
+            cell(at, &parent.fields[*local_key])?
+                .group_key()
+                .map(Key::One)
+        }
+    };
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let mut values = Vec::new();
+    for inc in &args.includes {
+        let cols: &[usize] = match &child.relation(inc.relation).link {
+            Link::Direct { local, .. } => local,
+            Link::JoinTable { local_key, .. } => std::slice::from_ref(local_key),
+        };
+        if values.is_empty() {
+            values = vec![Value::Null; n];
+        }
+        for &c in cols {
+            values[c] = cell(c, &child.fields[c])?;
+        }
+    }
+    let mut counts = Vec::with_capacity(args.counts.len());
+    for i in 0..args.counts.len() {
+        let v =
+            crate::exec::decode_postgres_count(&row, n + i).map_err(|message| Error::Decode {
+                model: child.name,
+                field: "_count",
+                message,
+            })?;
+        counts.push(v);
+    }
+    Ok(Some((
+        key,
+        Record {
+            values,
+            relations: Vec::new(),
+            counts,
+            pg_row: Some(std::sync::Arc::new(row)),
+        },
+    )))
+}
+
 /// Loads one include for all `parents` with one statement (per key chunk), then recurses.
 async fn load_include(
     client: &Client,
@@ -402,6 +502,18 @@ async fn load_include(
             let stmt = sql::compile(client.cache(), client.dialect(), "child", |s| {
                 sql::child_statement(s, &q)
             });
+            if client.dialect() == crate::sql::Dialect::Postgres && include.args.columns.is_none() {
+                let rows = client
+                    .fetch_pg_rows(&stmt, child.name)
+                    .await?
+                    .unwrap_or_default();
+                for row in rows {
+                    if let Some((key, record)) = raw_child(m, rel, &include.args, row)? {
+                        children.push((key, record));
+                    }
+                }
+                continue;
+            }
             let rows = client.fetch(&stmt, &cols, child.name).await?;
             for mut row in rows {
                 let key = match &rel.link {

@@ -619,7 +619,16 @@ pub(crate) fn decode_postgres_cell(
     i: usize,
     field: &'static FieldMeta,
 ) -> std::result::Result<Value, String> {
-    decode_postgres(row, i, ColumnSpec::Field(field))
+    let spec = ColumnSpec::Field(field);
+    let kind = {
+        let raw = row.try_get_raw(i).map_err(err)?;
+        let type_info = raw.type_info();
+        PgColumn::for_spec(type_info.name(), Some(&spec))
+    };
+    match kind {
+        PgColumn::Other => decode_postgres(row, i, spec),
+        fast => decode_postgres_fast(row, i, fast).and_then(|v| coerce(v, spec)),
+    }
 }
 
 fn decode_postgres(

@@ -25,7 +25,22 @@ pub struct Record {
     pub counts: Vec<i64>,
     /// Related rows loaded on PostgreSQL keep their undecoded row: generated code reads the
     /// columns from it directly (`values` then holds only the keys the loader needed).
-    pub(crate) pg_row: Option<std::sync::Arc<sqlx::postgres::PgRow>>,
+    pub(crate) pg_row: Option<PgRowRef>,
+}
+
+/// One row of a statement's PostgreSQL result, shared with its sibling rows: records of one
+/// include share a single allocation instead of one per row.
+#[derive(Debug, Clone)]
+pub struct PgRowRef {
+    rows: std::sync::Arc<[sqlx::postgres::PgRow]>,
+    at: usize,
+}
+
+impl std::ops::Deref for PgRowRef {
+    type Target = sqlx::postgres::PgRow;
+    fn deref(&self) -> &Self::Target {
+        &self.rows[self.at]
+    }
 }
 
 impl PartialEq for Record {
@@ -35,7 +50,7 @@ impl PartialEq for Record {
             && self.counts == other.counts
             && match (&self.pg_row, &other.pg_row) {
                 (None, None) => true,
-                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(&a.rows, &b.rows) && a.at == b.at,
                 _ => false,
             }
     }
@@ -56,7 +71,7 @@ pub enum RelationData {
 impl Record {
     /// The undecoded PostgreSQL row of all the model's columns, if the record has one
     /// (generated code only).
-    pub fn take_pg_row(&mut self) -> Option<std::sync::Arc<sqlx::postgres::PgRow>> {
+    pub fn take_pg_row(&mut self) -> Option<PgRowRef> {
         self.pg_row.take()
     }
 
@@ -426,7 +441,7 @@ fn raw_child(
     parent: &'static ModelMeta,
     rel: &'static crate::meta::RelationMeta,
     args: &FindArgs,
-    row: sqlx::postgres::PgRow,
+    row: PgRowRef,
 ) -> Result<Option<(Key, Record)>> {
     let child = rel.related;
     let n = child.fields.len();
@@ -491,7 +506,7 @@ fn raw_child(
             values,
             relations: Vec::new(),
             counts,
-            pg_row: Some(std::sync::Arc::new(row)),
+            pg_row: Some(row),
         },
     )))
 }
@@ -542,7 +557,12 @@ async fn load_include(
                     .fetch_pg_rows(&stmt, child.name)
                     .await?
                     .unwrap_or_default();
-                for row in rows {
+                let rows: std::sync::Arc<[sqlx::postgres::PgRow]> = rows.into();
+                for at in 0..rows.len() {
+                    let row = PgRowRef {
+                        rows: rows.clone(),
+                        at,
+                    };
                     if let Some((key, record)) = raw_child(m, rel, &include.args, row)? {
                         children.push((key, record));
                     }

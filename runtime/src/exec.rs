@@ -631,6 +631,24 @@ pub(crate) fn decode_postgres_cell(
     }
 }
 
+/// A PostgreSQL array of a scalar sqlx decodes itself, as a `Value::List`.
+fn pg_list<T>(
+    row: &sqlx::postgres::PgRow,
+    i: usize,
+    wrap: fn(T) -> Value,
+) -> std::result::Result<Value, String>
+where
+    Vec<T>: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    Ok(Value::List(
+        row.try_get::<Vec<T>, _>(i)
+            .map_err(err)?
+            .into_iter()
+            .map(wrap)
+            .collect(),
+    ))
+}
+
 fn decode_postgres(
     row: &sqlx::postgres::PgRow,
     i: usize,
@@ -681,34 +699,10 @@ fn decode_postgres(
                 Value::DateTime(pg_datetime(ty, bytes)?)
             }
         }
-        "INT4[]" => Value::List(
-            row.try_get::<Vec<i32>, _>(i)
-                .map_err(err)?
-                .into_iter()
-                .map(Value::Int)
-                .collect(),
-        ),
-        "INT8[]" => Value::List(
-            row.try_get::<Vec<i64>, _>(i)
-                .map_err(err)?
-                .into_iter()
-                .map(Value::BigInt)
-                .collect(),
-        ),
-        "FLOAT8[]" => Value::List(
-            row.try_get::<Vec<f64>, _>(i)
-                .map_err(err)?
-                .into_iter()
-                .map(Value::Float)
-                .collect(),
-        ),
-        "BOOL[]" => Value::List(
-            row.try_get::<Vec<bool>, _>(i)
-                .map_err(err)?
-                .into_iter()
-                .map(Value::Bool)
-                .collect(),
-        ),
+        "INT4[]" => pg_list::<i32>(row, i, Value::Int)?,
+        "INT8[]" => pg_list::<i64>(row, i, Value::BigInt)?,
+        "FLOAT8[]" => pg_list::<f64>(row, i, Value::Float)?,
+        "BOOL[]" => pg_list::<bool>(row, i, Value::Bool)?,
         "NUMERIC[]" | "TIMESTAMPTZ[]" | "TIMESTAMP[]" | "DATE[]" | "TIME[]" => {
             let bytes = raw.as_bytes().map_err(|e| e.to_string())?;
             if raw.format() == sqlx::postgres::PgValueFormat::Text {

@@ -2463,3 +2463,25 @@ mod ecommerce_money {
         }
     }
 }
+
+/// Arrays of every scalar PostgreSQL decodes natively come back as lists, NULL elements aside.
+#[tokio::test]
+async fn postgres_scalar_arrays_decode_as_lists() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let client = quarry::Client::connect(&db.url).await.unwrap();
+    let rows = client
+        .query_raw(
+            "SELECT ARRAY[1, -2]::int4[] AS i, ARRAY[9007199254740993]::int8[] AS b, \
+             ARRAY[1.5, -0.25]::float8[] AS f, ARRAY[true, false]::bool[] AS t, \
+             '{}'::int4[] AS e",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::Value::Object(rows[0].clone()),
+        json!({"i": [1, -2], "b": [9007199254740993_i64], "f": [1.5, -0.25], "t": [true, false], "e": []})
+    );
+}

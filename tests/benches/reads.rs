@@ -3,7 +3,8 @@
 //! - `find_many/N`: read N users (N = 1, 100, 10,000) into structs.
 //! - `include`: 100 users, each with 10 posts, each with 10 comments (Diesel's benchmark
 //!   shape), loaded as nested structs; Quarry with both relation-load strategies, sqlx with
-//!   the same three batched statements written by hand.
+//!   each strategy written by hand: three batched statements (`sqlx`), or one statement that
+//!   aggregates posts and comments into JSON, parsed with serde (`sqlx_join`).
 //!
 //! PostgreSQL runs when `QUARRY_TEST_POSTGRES_URL` is set. Results: BENCHMARKS.md.
 
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 /// What a hand-written sqlx program would define.
 #[allow(dead_code)]
+#[derive(Debug, PartialEq)]
 struct UserRow {
     id: i32,
     email: String,
@@ -29,6 +31,7 @@ struct UserRow {
 }
 
 #[allow(dead_code)]
+#[derive(Debug, PartialEq)]
 struct PostRow {
     id: i32,
     slug: String,
@@ -45,6 +48,7 @@ struct PostRow {
 }
 
 #[allow(dead_code)]
+#[derive(Debug, PartialEq)]
 struct CommentRow {
     id: String,
     body: String,
@@ -55,6 +59,7 @@ struct CommentRow {
 }
 
 #[allow(dead_code)]
+#[derive(Debug, PartialEq)]
 struct UserWithPosts {
     user: UserRow,
     posts: Vec<PostRow>,
@@ -404,6 +409,133 @@ async fn sqlx_include(s: &Setup) -> Vec<UserWithPosts> {
         .collect()
 }
 
+/// A post as the hand-written join statement returns it: a JSON array of its columns, then its
+/// comments.
+#[derive(serde::Deserialize)]
+struct PostJson(
+    i32,
+    String,
+    String,
+    Option<String>,
+    bool,
+    i32,
+    Option<f64>,
+    #[serde(deserialize_with = "opt_datetime")] Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "datetime")] DateTime<Utc>,
+    #[serde(deserialize_with = "datetime")] DateTime<Utc>,
+    i32,
+    Vec<CommentJson>,
+);
+
+#[derive(serde::Deserialize)]
+struct CommentJson(
+    String,
+    String,
+    #[serde(deserialize_with = "datetime")] DateTime<Utc>,
+    i32,
+    Option<i32>,
+    Option<String>,
+);
+
+/// PostgreSQL's JSON has `timestamp` columns without an offset (they hold UTC); SQLite's text
+/// columns carry one.
+fn parse_datetime(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|d| Utc.from_utc_datetime(&d))
+        })
+        .map_err(|e| format!("{s}: {e}"))
+}
+
+fn datetime<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    parse_datetime(&s).map_err(serde::de::Error::custom)
+}
+
+fn opt_datetime<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let s = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(d)?;
+    s.map(|s| parse_datetime(&s).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+const JOIN_SQL_PG: &str = r#"SELECT u."id", u."email", u."name", u."role"::text, u."verified", u."created_at", u."updated_at",
+  COALESCE((SELECT json_agg(json_build_array(p."id", p."slug", p."title", p."content", p."published", p."view_count", p."rating", p."published_at", p."created_at", p."updated_at", p."author_id",
+    COALESCE((SELECT json_agg(json_build_array(c."id", c."body", c."created_at", c."post_id", c."author_id", c."parent_id") ORDER BY c."id")
+      FROM "comments" c WHERE c."post_id" = p."id"), '[]'::json)) ORDER BY p."id")
+    FROM "posts" p WHERE p."author_id" = u."id"), '[]'::json)::text
+FROM "users" u ORDER BY u."id" LIMIT $1"#;
+
+/// SQLite's `json_group_array` takes no ORDER BY: order the rows in a subquery instead.
+const JOIN_SQL_SQLITE: &str = r#"SELECT u."id", u."email", u."name", u."role", u."verified", u."created_at", u."updated_at",
+  (SELECT json_group_array(json(j)) FROM (SELECT json_array(p."id", p."slug", p."title", p."content", json(CASE WHEN p."published" THEN 'true' ELSE 'false' END), p."view_count", p."rating", p."published_at", p."created_at", p."updated_at", p."author_id",
+    (SELECT json_group_array(json(k)) FROM (SELECT json_array(c."id", c."body", c."created_at", c."post_id", c."author_id", c."parent_id") AS k
+      FROM "comments" c WHERE c."post_id" = p."id" ORDER BY c."id"))) AS j
+    FROM "posts" p WHERE p."author_id" = u."id" ORDER BY p."id"))
+FROM "users" u ORDER BY u."id" LIMIT ?"#;
+
+fn posts_from_json(json: &str) -> Vec<PostRow> {
+    let posts: Vec<PostJson> = quarry::deps::serde_json::from_str(json).unwrap();
+    posts
+        .into_iter()
+        .map(|p| PostRow {
+            id: p.0,
+            slug: p.1,
+            title: p.2,
+            content: p.3,
+            published: p.4,
+            view_count: p.5,
+            rating: p.6,
+            published_at: p.7,
+            created_at: p.8,
+            updated_at: p.9,
+            author_id: p.10,
+            comments: p
+                .11
+                .into_iter()
+                .map(|c| CommentRow {
+                    id: c.0,
+                    body: c.1,
+                    created_at: c.2,
+                    post_id: c.3,
+                    author_id: c.4,
+                    parent_id: c.5,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// One statement: each user row carries its posts and their comments as JSON.
+async fn sqlx_join(s: &Setup) -> Vec<UserWithPosts> {
+    match s.client.raw().pool() {
+        quarry::exec::Pool::Sqlite(p) => sqlx::query(JOIN_SQL_SQLITE)
+            .bind(100_i64)
+            .fetch_all(p)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| UserWithPosts {
+                user: user_row_sqlite(r),
+                posts: posts_from_json(r.get(7)),
+            })
+            .collect(),
+        quarry::exec::Pool::Postgres(p) => sqlx::query(JOIN_SQL_PG)
+            .bind(100_i64)
+            .fetch_all(p)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| UserWithPosts {
+                user: user_row_pg(r),
+                posts: posts_from_json(r.get(7)),
+            })
+            .collect(),
+        quarry::exec::Pool::Mysql(_) => unreachable!("not benchmarked"),
+    }
+}
+
 fn setup(
     rt: &tokio::runtime::Runtime,
     backend: Backend,
@@ -459,6 +591,8 @@ fn reads(c: &mut Criterion) {
             g.finish();
         }
         if let Some(s) = setup(&rt, backend, 100, 10, 10) {
+            // Both hand-written strategies must load the same thing.
+            rt.block_on(async { assert_eq!(sqlx_join(&s).await, sqlx_include(&s).await) });
             let mut g = c.benchmark_group(format!("{name}/include_100x10x10"));
             for strategy in [RelationLoadStrategy::Query, RelationLoadStrategy::Join] {
                 g.bench_function(format!("quarry_{strategy:?}").to_lowercase(), |b| {
@@ -489,6 +623,14 @@ fn reads(c: &mut Criterion) {
             g.bench_function("sqlx", |b| {
                 b.to_async(&rt).iter(|| async {
                     let users = sqlx_include(&s).await;
+                    assert_eq!(users[0].posts[0].comments.len(), 10);
+                    users
+                })
+            });
+            g.bench_function("sqlx_join", |b| {
+                b.to_async(&rt).iter(|| async {
+                    let users = sqlx_join(&s).await;
+                    assert_eq!(users.len(), 100);
                     assert_eq!(users[0].posts[0].comments.len(), 10);
                     users
                 })

@@ -416,7 +416,8 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-type KeyMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<KeyHasher>>;
+type KeyBuild = std::hash::BuildHasherDefault<KeyHasher>;
+type KeyMap<V> = HashMap<Key, V, KeyBuild>;
 
 /// A parent key: one column (the common case, no allocation) or several.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -524,15 +525,18 @@ async fn load_include(
         Link::Direct { local, .. } => local.to_vec(),
         Link::JoinTable { local_key, .. } => vec![*local_key],
     };
-    // Distinct parent keys, in first-seen order.
-    let mut seen: std::collections::HashSet<Key, std::hash::BuildHasherDefault<KeyHasher>> =
-        Default::default();
+    // Distinct parent keys, in first-seen order, and how many parents share each: several may
+    // (to-one relations), and the last of them is handed the records without a clone.
+    let parent_keys: Vec<Option<Key>> = parents.iter().map(|p| key_of(&p.values, &local)).collect();
+    let mut uses: HashMap<&Key, usize, KeyBuild> = HashMap::default();
     let mut keys: Vec<Vec<Value>> = Vec::new();
-    for p in parents.iter() {
-        if let Some(k) = key_of(&p.values, &local) {
-            if seen.insert(k) {
+    for (p, k) in parents.iter().zip(&parent_keys) {
+        if let Some(k) = k {
+            let n = uses.entry(k).or_default();
+            if *n == 0 {
                 keys.push(local.iter().map(|&c| p.values[c].clone()).collect());
             }
+            *n += 1;
         }
     }
     let mut children: Vec<(Key, Record)> = Vec::new();
@@ -597,14 +601,6 @@ async fn load_include(
     let mut by_parent: KeyMap<Vec<Record>> = KeyMap::default();
     for (k, r) in children {
         by_parent.entry(k).or_default().push(r);
-    }
-    // Several parents may share a key (to-one relations): hand the last of them the records
-    // and clone only for the others.
-    let parent_keys: Vec<Option<Key>> = parents.iter().map(|p| key_of(&p.values, &local)).collect();
-    let mut uses: HashMap<&Key, usize, std::hash::BuildHasherDefault<KeyHasher>> =
-        HashMap::default();
-    for k in parent_keys.iter().flatten() {
-        *uses.entry(k).or_default() += 1;
     }
     for (p, key) in parents.iter_mut().zip(&parent_keys) {
         let found = key.as_ref().and_then(|k| {

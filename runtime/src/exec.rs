@@ -1059,6 +1059,14 @@ fn decode_mysql(
     coerce(v, spec)
 }
 
+/// [`coerce`] for a model field.
+pub(crate) fn coerce_field(
+    v: Value,
+    field: &'static FieldMeta,
+) -> std::result::Result<Value, String> {
+    coerce(v, ColumnSpec::Field(field))
+}
+
 /// Converts a decoded value to the kind the field expects (SQLite integers to booleans,
 /// text to JSON, epoch milliseconds to DateTime, ...).
 fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
@@ -1191,7 +1199,7 @@ pub(crate) fn decode_json_column(
     coerce(json_to_value(j), ColumnSpec::Field(field))
 }
 
-fn decode_hex(hex: &str) -> std::result::Result<Vec<u8>, String> {
+pub(crate) fn decode_hex(hex: &str) -> std::result::Result<Vec<u8>, String> {
     let hex = hex.strip_prefix("\\x").unwrap_or(hex);
     if !hex.len().is_multiple_of(2) {
         return Err(format!("`{hex}` is not hexadecimal"));
@@ -1202,8 +1210,71 @@ fn decode_hex(hex: &str) -> std::result::Result<Vec<u8>, String> {
         .collect()
 }
 
+/// `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:MM]]`, the form databases print (Prisma's SQLite
+/// text, PostgreSQL's JSON), read without chrono's format-string machinery, which dominated
+/// the join strategy's profile. Anything else is left to [`parse_datetime`]'s general path.
+fn iso_datetime(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let digits = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let punctuated = b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && (b[10] == b'T' || b[10] == b' ')
+        && b[13] == b':'
+        && b[16] == b':';
+    if !punctuated {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(digits(0, 4)? as i32, digits(5, 7)?, digits(8, 10)?)?;
+    let (hour, minute, second) = (digits(11, 13)?, digits(14, 16)?, digits(17, 19)?);
+    let mut i = 19;
+    let mut nanos = 0;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        i = start;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let n = i - start;
+        if n == 0 || n > 9 {
+            return None;
+        }
+        nanos = digits(start, i)? * 10u32.pow(9 - n as u32);
+    }
+    let offset_seconds = match b.get(i) {
+        None => 0,
+        Some(b'Z') if i + 1 == b.len() => 0,
+        Some(&sign @ (b'+' | b'-')) => {
+            let hours = digits(i + 1, i + 3)?;
+            let minutes = match &b[i + 3..] {
+                [] => 0,
+                [b':', ..] if b.len() == i + 6 => digits(i + 4, i + 6)?,
+                _ if b.len() == i + 5 => digits(i + 3, i + 5)?,
+                _ => return None,
+            };
+            let seconds = i64::from(hours * 3600 + minutes * 60);
+            if sign == b'-' {
+                -seconds
+            } else {
+                seconds
+            }
+        }
+        Some(_) => return None,
+    };
+    let local = date.and_time(NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?);
+    let utc = local.checked_sub_signed(chrono::Duration::seconds(offset_seconds))?;
+    Some(Utc.from_utc_datetime(&utc))
+}
+
 /// Text DateTimes as SQLite's CURRENT_TIMESTAMP and other tools write them.
-fn parse_datetime(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+pub(crate) fn parse_datetime(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+    if let Some(d) = iso_datetime(s) {
+        return Ok(d);
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d.with_timezone(&Utc));
     }
@@ -1234,4 +1305,63 @@ fn parse_datetime(s: &str) -> std::result::Result<DateTime<Utc>, String> {
         return Ok(d.with_timezone(&Utc));
     }
     Err(format!("`{s}` is not a date-time"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path agrees with chrono on every form it accepts, and declines the rest.
+    #[test]
+    fn iso_datetime_matches_chrono() {
+        let chrono_parse = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|d| d.with_timezone(&Utc))
+                .or_else(|_| {
+                    DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%#z")
+                        .map(|d| d.with_timezone(&Utc))
+                })
+                .or_else(|_| {
+                    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
+                        .map(|d| Utc.from_utc_datetime(&d))
+                })
+                .ok()
+        };
+        for s in [
+            "2024-02-29T23:59:59.999+00:00",
+            "2024-02-29T23:59:59.999Z",
+            "2024-02-29 23:59:59",
+            "2024-02-29T23:59:59.5",
+            "2024-02-29T23:59:59.123456789",
+            "1969-12-31T23:59:59.999-05:30",
+            "0001-01-01T00:00:00.000+00:00",
+            "9999-12-31T23:59:59.999+00:00",
+        ] {
+            assert_eq!(iso_datetime(s), chrono_parse(s), "{s}");
+            assert!(iso_datetime(s).is_some(), "{s}");
+        }
+        // Offsets without a colon or minutes, which chrono's RFC 3339 parser refuses.
+        let expected = chrono_parse("1999-12-31T22:30:00Z");
+        assert_eq!(iso_datetime("2000-01-01T00:00:00+0130"), expected);
+        assert_eq!(iso_datetime("2000-01-01T00:00:00+01:30"), expected);
+        assert_eq!(iso_datetime("1999-12-31T23:30:00+01"), expected);
+        for s in [
+            "2024-02-30T00:00:00",
+            "2024-13-01T00:00:00",
+            "2024-01-01T24:00:00",
+            "2024-01-01T00:00:00.",
+            "2024-01-01T00:00:00.1234567890",
+            "2024-01-01T00:00:00+",
+            "2024-01-01T00:00:00+01:",
+            "2024-01-01T00:00:00Zx",
+            "2024-01-01T00:00:00 +00:00",
+            "2024-01-01",
+            "+2024-01-01T00:00:00",
+            "2024-01-01T0a:00:00",
+            "",
+        ] {
+            assert_eq!(iso_datetime(s), None, "{s}");
+        }
+    }
 }

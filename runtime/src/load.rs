@@ -14,6 +14,8 @@ use crate::sql::{self, ChildQuery};
 use crate::value::{GroupKey, Value};
 use std::collections::HashMap;
 
+mod joined;
+
 /// One row of a model with its loaded relations, before it becomes a typed struct.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
@@ -155,13 +157,8 @@ pub async fn find_many(
         sql::select_statement(s, m, args)
     });
     let rows = client.fetch(&stmt, &columns(m, args), m.name).await?;
-    let mut records: Vec<Record> = rows.into_iter().map(|r| to_record(m, args, r)).collect();
-    if args.take.is_some_and(|t| t < 0) {
-        records.reverse();
-    }
-    if !args.distinct.is_empty() {
-        records = distinct_then_page(records, args);
-    }
+    let records: Vec<Record> = rows.into_iter().map(|r| to_record(m, args, r)).collect();
+    let mut records = finish_page(records, args);
     for include in &args.includes {
         load_include(client, m, &mut records, include).await?;
     }
@@ -217,7 +214,7 @@ pub async fn find_many_typed<R: crate::FromRecord>(
         .collect()
 }
 
-/// The join strategy: one statement; each include arrives as a JSON array per row.
+/// The join strategy: one statement; each include arrives as JSON text per row.
 async fn find_many_joined(
     client: &Client,
     m: &'static ModelMeta,
@@ -230,7 +227,7 @@ async fn find_many_joined(
     cols.extend(
         args.includes
             .iter()
-            .map(|_| ColumnSpec::Kind(ScalarKind::Json)),
+            .map(|_| ColumnSpec::Kind(ScalarKind::String)),
     );
     let rows = client.fetch(&stmt, &cols, m.name).await?;
     let mut records = Vec::with_capacity(rows.len());
@@ -238,144 +235,88 @@ async fn find_many_joined(
         let includes = row.split_off(row.len() - args.includes.len());
         let mut record = to_record(m, args, row);
         for (inc, value) in args.includes.iter().zip(includes) {
-            let json = match value {
-                Value::Json(j) => *j,
-                Value::Null => serde_json::Value::Null,
+            let data = match value {
+                Value::String(json) => joined::relation(m, inc, &json)?,
+                Value::Null => joined::relation(m, inc, "null")?,
                 other => {
-                    return Err(decode_error(
-                        m.name,
-                        format!("expected JSON, found {}", other.kind_name()),
-                    ))
+                    return Err(Error::Decode {
+                        model: m.name,
+                        field: "(include)",
+                        message: format!("expected JSON text, found {}", other.kind_name()),
+                    })
                 }
             };
-            record.set_relation(inc.relation, relation_from_json(m, inc, json)?);
+            record.set_relation(inc.relation, data);
         }
         records.push(record);
+    }
+    Ok(finish_page(records, args))
+}
+
+/// What a statement leaves to the loader, on records in the statement's order: Prisma's
+/// `distinct` (first record of each combination, then skip/take), and putting a backwards page
+/// (negative take, read in reverse order) back in forward order.
+pub(crate) fn finish_page(mut records: Vec<Record>, args: &FindArgs) -> Vec<Record> {
+    if !args.distinct.is_empty() {
+        records = distinct_then_page(records, args);
     }
     if args.take.is_some_and(|t| t < 0) {
         records.reverse();
     }
-    if !args.distinct.is_empty() {
-        records = distinct_then_page(records, args);
-    }
-    Ok(records)
+    records
 }
 
-fn decode_error(model: &'static str, message: String) -> Error {
-    Error::Decode {
-        model,
-        field: "(include)",
-        message,
+/// One parent's related rows, in the statement's order, finished as Prisma pages an include:
+/// none unless they start at the `cursor` record, then `distinct`, skip and take where the
+/// statement could not page them ([`FindArgs::related_paged_in_sql`]).
+pub(crate) fn finish_related(records: Vec<Record>, args: &FindArgs) -> Vec<Record> {
+    if args.related_paged_in_sql() {
+        return finish_page(records, args);
     }
-}
-
-/// Nested JSON arrives as text on databases that do not track JSON-ness through subqueries.
-fn unwrap_json_text(j: serde_json::Value) -> serde_json::Value {
-    match j {
-        serde_json::Value::String(s) => {
-            serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))
-        }
-        other => other,
-    }
-}
-
-fn relation_from_json(
-    parent: &'static ModelMeta,
-    inc: &Include,
-    json: serde_json::Value,
-) -> Result<RelationData> {
-    let rel = parent.relation(inc.relation);
-    let json = unwrap_json_text(json);
-    if rel.many {
-        let serde_json::Value::Array(items) = json else {
-            return Ok(RelationData::Many(Vec::new()));
-        };
-        let mut elements: Vec<(f64, Record)> = items
-            .into_iter()
-            .map(|e| element_record(rel.related, &inc.args, e))
-            .collect::<Result<_>>()?;
-        // Stable: ties (MySQL sends no ordinal) keep the database's order.
-        elements.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-        Ok(RelationData::Many(
-            elements.into_iter().map(|(_, r)| r).collect(),
-        ))
-    } else {
-        match json {
-            serde_json::Value::Null => Ok(RelationData::One(None)),
-            e => Ok(RelationData::One(Some(Box::new(
-                element_record(rel.related, &inc.args, e)?.1,
-            )))),
+    if let Some(cursor) = &args.cursor {
+        // The statement kept the rows from the cursor on, in an order that ends in the primary
+        // key: the cursor record, if this parent has it, comes first.
+        let at_cursor = records.first().is_some_and(|r| {
+            cursor.iter().all(|(field, v)| {
+                column_position(args, *field)
+                    .is_none_or(|p| r.values.get(p).and_then(Value::group_key) == v.group_key())
+            })
+        });
+        if !at_cursor {
+            return Vec::new();
         }
     }
+    let mut records = distinct_then_page(records, args);
+    if args.take.is_some_and(|t| t < 0) {
+        records.reverse();
+    }
+    records
 }
 
-/// `[ordinal, columns..., counts..., includes...]` into a record.
-fn element_record(
-    m: &'static ModelMeta,
-    args: &FindArgs,
-    e: serde_json::Value,
-) -> Result<(f64, Record)> {
-    let serde_json::Value::Array(items) = unwrap_json_text(e) else {
-        return Err(decode_error(
-            m.name,
-            "a related row is not a JSON array".into(),
-        ));
-    };
-    let mut it = items.into_iter();
-    let ordinal = it.next().and_then(|o| o.as_f64()).unwrap_or(0.0);
-    let all: Vec<usize>;
-    let cols = match &args.columns {
-        Some(c) => c.as_slice(),
-        None => {
-            all = (0..m.fields.len()).collect();
-            &all
-        }
-    };
-    let mut values = Vec::with_capacity(cols.len());
-    for &c in cols {
-        let field = &m.fields[c];
-        let v = crate::exec::decode_json_column(it.next().unwrap_or_default(), field).map_err(
-            |message| Error::Decode {
-                model: m.name,
-                field: field.name,
-                message,
-            },
-        )?;
-        values.push(v);
+/// Where field `field` is among the columns `args` reads.
+fn column_position(args: &FindArgs, field: usize) -> Option<usize> {
+    match &args.columns {
+        Some(cols) => cols.iter().position(|&c| c == field),
+        None => Some(field),
     }
-    let counts = args
-        .counts
-        .iter()
-        .map(|_| it.next().and_then(|c| c.as_i64()).unwrap_or(0))
-        .collect();
-    let mut record = Record {
-        values,
-        relations: Vec::new(),
-        counts,
-        pg_row: None,
-    };
-    for inc in &args.includes {
-        let j = it.next().unwrap_or_default();
-        record.set_relation(inc.relation, relation_from_json(m, inc, j)?);
-    }
-    Ok((ordinal, record))
 }
 
-/// Prisma's `distinct`: first record of each combination, then skip/take.
+/// Prisma's `distinct` (the first record of each combination), then skip/take.
 fn distinct_then_page(records: Vec<Record>, args: &FindArgs) -> Vec<Record> {
     let mut seen = std::collections::HashSet::new();
-    let positions: Vec<usize> = match &args.columns {
-        Some(cols) => args
-            .distinct
-            .iter()
-            .filter_map(|d| cols.iter().position(|c| c == d))
-            .collect(),
-        None => args.distinct.clone(),
-    };
+    let positions: Vec<usize> = args
+        .distinct
+        .iter()
+        .filter_map(|&d| column_position(args, d))
+        .collect();
     let unique = records.into_iter().filter(|r| {
-        let key: Vec<Option<GroupKey>> =
-            positions.iter().map(|&p| r.values[p].group_key()).collect();
-        seen.insert(key)
+        positions.is_empty() || {
+            let key: Vec<Option<GroupKey>> = positions
+                .iter()
+                .map(|&p| r.values.get(p).and_then(Value::group_key))
+                .collect();
+            seen.insert(key)
+        }
     });
     let skip = args.skip.unwrap_or(0) as usize;
     match args.take {
@@ -556,7 +497,9 @@ async fn load_include(
             let stmt = sql::compile(client.cache(), client.dialect(), "child", |s| {
                 sql::child_statement(s, &q)
             });
-            if client.dialect() == crate::sql::Dialect::Postgres && include.args.columns.is_none() {
+            // Undecoded rows keep only the keys decoded; paging in memory needs more of them.
+            let raw = include.args.columns.is_none() && include.args.related_paged_in_sql();
+            if client.dialect() == crate::sql::Dialect::Postgres && raw {
                 let rows = client
                     .fetch_pg_rows(&stmt, child.name)
                     .await?
@@ -615,7 +558,7 @@ async fn load_include(
         p.set_relation(
             include.relation,
             if rel.many {
-                RelationData::Many(found.unwrap_or_default())
+                RelationData::Many(finish_related(found.unwrap_or_default(), &include.args))
             } else {
                 RelationData::One(found.and_then(|v| v.into_iter().next()).map(Box::new))
             },

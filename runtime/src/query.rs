@@ -163,6 +163,16 @@ pub struct FindArgs {
     pub columns: Option<Vec<usize>>,
 }
 
+impl FindArgs {
+    /// Whether the statement loading an include's rows can page them (per parent) itself.
+    /// Prisma pages an include's rows in memory, per parent, after `distinct` and starting at
+    /// the `cursor` record; with either of those the loader does so too
+    /// ([`crate::load`]'s `finish_related`).
+    pub(crate) fn related_paged_in_sql(&self) -> bool {
+        self.distinct.is_empty() && self.cursor.is_none()
+    }
+}
+
 /// A relation to load with its own arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Include {

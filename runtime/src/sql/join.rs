@@ -2,13 +2,15 @@
 //!
 //! Each include is a correlated subquery that aggregates the related rows into a JSON array
 //! (`json_agg` on PostgreSQL, `json_group_array` on SQLite, `JSON_ARRAYAGG` on MySQL/MariaDB).
-//! Every element is itself a JSON array: `[ordinal, column..., count..., nested include...]`.
-//! The ordinal keeps the database's order through the aggregation; columns whose JSON form
-//! would lose information travel as text (decimals, JSON) or hex (bytes).
+//! Every element is itself a JSON array: `[column..., count..., nested include...]`. The rows
+//! are ordered and paged in a subquery that the aggregate reads in order (as Prisma's own
+//! relation joins do); MariaDB cannot correlate a derived table, so there the aggregate orders
+//! and pages itself. Columns whose JSON form would lose information travel as text (decimals,
+//! JSON) or hex (bytes).
 
 use super::read::{
-    effective_order, order_list, related_from_where as filter_and_link, select_list,
-    table as table_ref, where_order_limit,
+    cursor_sql, effective_order, limit_offset, order_list, related_from_where as filter_and_link,
+    select_list, table as table_ref, where_order_limit,
 };
 use super::{Dialect, Sink};
 use crate::meta::{ModelMeta, ScalarKind};
@@ -21,7 +23,15 @@ pub(crate) fn join_select_statement(s: &mut dyn Sink, m: &'static ModelMeta, arg
     select_list(s, m, 0, args);
     for inc in &args.includes {
         s.sql(", ");
+        // The loader reads the JSON as text (PostgreSQL would otherwise send `json`).
+        let text = s.dialect() == Dialect::Postgres;
+        if text {
+            s.sql("CAST(");
+        }
         include_json(s, m, 0, inc);
+        if text {
+            s.sql(" AS TEXT)");
+        }
     }
     s.sql(" FROM ");
     table_ref(s, m);
@@ -93,25 +103,13 @@ fn json_column(s: &mut dyn Sink, alias: usize, m: &'static ModelMeta, field: usi
     }
 }
 
-/// `[ordinal, columns..., counts..., includes...]` for one related row aliased `alias`.
-fn element(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, args: &FindArgs, ordinal: bool) {
-    let d = s.dialect();
-    s.sql(match d {
+/// `[columns..., counts..., includes...]` for one related row aliased `alias`.
+fn element(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, args: &FindArgs) {
+    s.sql(match s.dialect() {
         Dialect::Postgres => "json_build_array(",
         Dialect::Sqlite => "json_array(",
         Dialect::Mysql => "JSON_ARRAY(",
     });
-    if ordinal {
-        s.sql("ROW_NUMBER() OVER (");
-        let order = effective_order(m, args);
-        if !order.is_empty() {
-            s.sql("ORDER BY ");
-            order_list(s, m, alias, &order);
-        }
-        s.sql(")");
-    } else {
-        s.sql("0");
-    }
     let all: Vec<usize>;
     let cols = match &args.columns {
         Some(c) => c.as_slice(),
@@ -120,54 +118,74 @@ fn element(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, args: &FindArg
             &all
         }
     };
+    let mut first = true;
+    let mut sep = |s: &mut dyn Sink| {
+        if !std::mem::take(&mut first) {
+            s.sql(", ");
+        }
+    };
     for &c in cols {
-        s.sql(", ");
+        sep(s);
         json_column(s, alias, m, c);
     }
     for c in &args.counts {
-        s.sql(", (SELECT COUNT(*) FROM ");
+        sep(s);
+        s.sql("(SELECT COUNT(*) FROM ");
         filter_and_link(s, m, alias, c.relation, c.filter.as_ref());
         s.sql(")");
     }
     for inc in &args.includes {
-        s.sql(", ");
+        sep(s);
         include_json(s, m, alias, inc);
     }
     s.sql(")");
 }
 
 /// The JSON of one include, correlated with the parent row aliased `alias`.
+///
+/// A backwards page (negative take) is read in reverse order, and pages with `distinct` or a
+/// cursor are paged by the loader (`FindArgs::related_paged_in_sql`).
 fn include_json(s: &mut dyn Sink, parent: &'static ModelMeta, alias: usize, inc: &Include) {
     let rel = parent.relation(inc.relation);
     let child = rel.related;
+    let args = &inc.args;
     let inner = alias + 1;
     let d = s.dialect();
     let sub = "__quarry_sub";
+    // `FROM related WHERE link AND filter AND cursor`.
+    let order = effective_order(child, args);
+    let backwards = args.take.is_some_and(|t| t < 0);
+    let rows = |s: &mut dyn Sink| {
+        filter_and_link(s, parent, alias, inc.relation, args.filter.as_ref());
+        if let Some(cursor) = &args.cursor {
+            s.sql(" AND ");
+            cursor_sql(s, child, inner, cursor, &order, backwards);
+        }
+    };
+    let order_by = |s: &mut dyn Sink| {
+        if !order.is_empty() {
+            s.sql(" ORDER BY ");
+            order_list(s, child, inner, &order, backwards);
+        }
+    };
+    let paged = args.related_paged_in_sql() && (args.take.is_some() || args.skip.is_some());
     if !rel.many {
         // To-one: the row's element, or NULL.
-        if d == Dialect::Sqlite {
-            s.sql("json(");
-        }
         s.sql("(SELECT ");
-        element(s, child, inner, &inc.args, false);
+        element(s, child, inner, args);
         s.sql(" FROM ");
-        filter_and_link(s, parent, alias, inc.relation, inc.args.filter.as_ref());
+        rows(s);
         s.sql(" LIMIT 1)");
-        if d == Dialect::Sqlite {
-            s.sql(")");
-        }
         return;
     }
     match d {
         Dialect::Postgres | Dialect::Sqlite => {
+            // SQLite's aggregate of no rows is already `[]`; a column read from a subquery
+            // has lost its JSON-ness there, hence `json(...)`.
             let (open, agg, empty) = if d == Dialect::Postgres {
                 ("COALESCE((SELECT json_agg(", "", "), '[]'::json)")
             } else {
-                (
-                    "json(COALESCE((SELECT json_group_array(json(",
-                    ")",
-                    "), '[]'))",
-                )
+                ("(SELECT json_group_array(json(", ")", ")")
             };
             s.sql(open);
             s.ident(sub);
@@ -175,17 +193,15 @@ fn include_json(s: &mut dyn Sink, parent: &'static ModelMeta, alias: usize, inc:
             s.ident("j");
             s.sql(agg);
             s.sql(") FROM (SELECT ");
-            element(s, child, inner, &inc.args, true);
+            element(s, child, inner, args);
             s.sql(" AS ");
             s.ident("j");
             s.sql(" FROM ");
-            filter_and_link(s, parent, alias, inc.relation, inc.args.filter.as_ref());
-            let order = effective_order(child, &inc.args);
-            if !order.is_empty() {
-                s.sql(" ORDER BY ");
-                order_list(s, child, inner, &order);
+            rows(s);
+            order_by(s);
+            if paged {
+                limit_offset(s, args.take, args.skip);
             }
-            limit_offset(s, &inc.args);
             s.sql(") AS ");
             s.ident(sub);
             s.sql(empty);
@@ -194,37 +210,20 @@ fn include_json(s: &mut dyn Sink, parent: &'static ModelMeta, alias: usize, inc:
             // MariaDB cannot correlate a derived table with the outer query, so order and page
             // inside the aggregate itself.
             s.sql("COALESCE((SELECT JSON_ARRAYAGG(");
-            element(s, child, inner, &inc.args, false);
-            let order = effective_order(child, &inc.args);
-            if !order.is_empty() {
-                s.sql(" ORDER BY ");
-                order_list(s, child, inner, &order);
-            }
-            if inc.args.take.is_some() || inc.args.skip.is_some() {
+            element(s, child, inner, args);
+            order_by(s);
+            if paged {
                 s.sql(" LIMIT ");
-                if let Some(k) = inc.args.skip {
+                if let Some(k) = args.skip {
                     s.bind(&Value::BigInt(k as i64), None);
                     s.sql(", ");
                 }
-                let take = inc.args.take.map_or(i64::MAX, |t| t.unsigned_abs() as i64);
+                let take = args.take.map_or(i64::MAX, |t| t.unsigned_abs() as i64);
                 s.bind(&Value::BigInt(take), None);
             }
             s.sql(") FROM ");
-            filter_and_link(s, parent, alias, inc.relation, inc.args.filter.as_ref());
+            rows(s);
             s.sql("), JSON_ARRAY())");
         }
-    }
-}
-
-fn limit_offset(s: &mut dyn Sink, args: &FindArgs) {
-    if let Some(t) = args.take {
-        s.sql(" LIMIT ");
-        s.bind(&Value::BigInt(t.unsigned_abs() as i64), None);
-    } else if args.skip.is_some() {
-        s.sql(s.dialect().offset_without_limit());
-    }
-    if let Some(k) = args.skip {
-        s.sql(" OFFSET ");
-        s.bind(&Value::BigInt(k as i64), None);
     }
 }

@@ -394,7 +394,7 @@ fn where_clause(
 }
 
 /// Rows at or after the cursor record in the query's order (before it when paging backwards).
-fn cursor_sql(
+pub(super) fn cursor_sql(
     s: &mut dyn Sink,
     m: &'static ModelMeta,
     alias: usize,
@@ -460,9 +460,15 @@ fn cursor_sql(
     s.sql(")");
 }
 
-/// Ordering keys separated by commas (no `ORDER BY`).
-pub(super) fn order_list(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, order: &[OrderBy]) {
-    comma_separated(s, order, |s, o| order_sql(s, m, alias, o, false));
+/// Ordering keys separated by commas (no `ORDER BY`), reversed when paging backwards.
+pub(super) fn order_list(
+    s: &mut dyn Sink,
+    m: &'static ModelMeta,
+    alias: usize,
+    order: &[OrderBy],
+    reverse: bool,
+) {
+    comma_separated(s, order, |s, o| order_sql(s, m, alias, o, reverse));
 }
 
 fn order_clause(
@@ -479,7 +485,7 @@ fn order_clause(
     comma_separated(s, order, |s, o| order_sql(s, m, alias, o, reverse));
 }
 
-fn limit_offset(s: &mut dyn Sink, take: Option<i64>, skip: Option<u64>) {
+pub(super) fn limit_offset(s: &mut dyn Sink, take: Option<i64>, skip: Option<u64>) {
     if let Some(t) = take {
         s.sql(" LIMIT ");
         s.bind(&Value::BigInt(t.unsigned_abs() as i64), None);
@@ -540,7 +546,10 @@ pub(crate) fn child_statement(s: &mut dyn Sink, q: &ChildQuery<'_>) {
     let rel = q.parent.relation(q.relation);
     let m = rel.related;
     let alias = 0;
-    let paged = (q.args.skip.is_some() || q.args.take.is_some()) && rel.many;
+    let paged = (q.args.skip.is_some() || q.args.take.is_some())
+        && rel.many
+        && q.args.related_paged_in_sql();
+    let backwards = q.args.take.is_some_and(|t| t < 0);
     let order = effective_order(m, q.args);
     // The parent-key expression (what rows are grouped by).
     let partition = |s: &mut dyn Sink| match &rel.link {
@@ -571,7 +580,7 @@ pub(crate) fn child_statement(s: &mut dyn Sink, q: &ChildQuery<'_>) {
         partition(s);
         if !order.is_empty() {
             s.sql(" ORDER BY ");
-            comma_separated(s, &order, |s, o| order_sql(s, m, alias, o, false));
+            comma_separated(s, &order, |s, o| order_sql(s, m, alias, o, backwards));
         }
         s.sql(") AS ");
         s.ident(ROW_NUMBER);
@@ -654,7 +663,7 @@ pub(crate) fn child_statement(s: &mut dyn Sink, q: &ChildQuery<'_>) {
         s.sql(" ORDER BY ");
         s.ident(ROW_NUMBER);
     } else {
-        order_clause(s, m, alias, &order, false);
+        order_clause(s, m, alias, &order, backwards);
     }
 }
 

@@ -88,8 +88,9 @@ pub struct ConnectOptions {
     /// Folder that relative SQLite paths (`file:./dev.db`) are resolved against; the current
     /// directory when `None`. Generated clients set it to the schema's folder, as Prisma does.
     pub base_dir: Option<PathBuf>,
-    /// The default relation load strategy.
-    pub relation_load_strategy: RelationLoadStrategy,
+    /// The relation load strategy of queries that do not choose one; when `None`, the faster
+    /// one for the database ([`RelationLoadStrategy::default_for`]).
+    pub relation_load_strategy: Option<RelationLoadStrategy>,
 }
 
 /// Prisma's URL parameters, removed from the URL before it reaches the driver.
@@ -274,12 +275,15 @@ impl Client {
             }
             _ => true,
         };
+        let strategy = options
+            .relation_load_strategy
+            .unwrap_or(RelationLoadStrategy::default_for(pool.dialect()));
         Ok(Client {
             inner: Arc::new(Inner {
                 pool,
                 insert_returning,
                 cache: StatementCache::new(),
-                strategy: options.relation_load_strategy,
+                strategy,
                 statements: AtomicU64::new(0),
             }),
             tx: None,
@@ -300,7 +304,7 @@ impl Client {
         &self.inner.cache
     }
 
-    /// The default relation load strategy.
+    /// The relation load strategy of queries that do not choose one.
     pub fn relation_load_strategy(&self) -> RelationLoadStrategy {
         self.inner.strategy
     }

@@ -131,13 +131,27 @@ pub enum OrderBy {
 }
 
 /// How included relations are loaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelationLoadStrategy {
     /// One extra statement per include level, batched with `IN (...)`.
-    #[default]
     Query,
     /// One statement; related rows aggregated into JSON by the database.
     Join,
+}
+
+impl RelationLoadStrategy {
+    /// The default on each database: the faster strategy in the include benchmark
+    /// (BENCHMARKS.md: 100 users x 10 posts x 10 comments). SQLite aggregates JSON in-process
+    /// faster than it runs three batched statements; PostgreSQL and MariaDB send plain rows
+    /// faster than they build JSON.
+    pub fn default_for(dialect: crate::sql::Dialect) -> RelationLoadStrategy {
+        match dialect {
+            crate::sql::Dialect::Sqlite => RelationLoadStrategy::Join,
+            crate::sql::Dialect::Postgres | crate::sql::Dialect::Mysql => {
+                RelationLoadStrategy::Query
+            }
+        }
+    }
 }
 
 /// Arguments of a `find_many` (and, nested, of an include).

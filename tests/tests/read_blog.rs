@@ -421,6 +421,7 @@ on_every_backend!(
                 ),
             )
             .include(user::profile())
+            .relation_load_strategy(quarry::RelationLoadStrategy::Query)
             .exec()
             .await
             .unwrap();
@@ -895,3 +896,34 @@ on_every_backend!(relation_counts, fixture, |f, backend| {
         assert_eq!(per_post, [(1, 2), (2, 0)], "{backend:?} {strategy:?}");
     }
 });
+
+on_every_backend!(
+    default_strategy_is_the_faster_one_per_database,
+    fixture,
+    |f, backend| {
+        use quarry::RelationLoadStrategy::{Join, Query};
+        // BENCHMARKS.md: joins on SQLite, batched statements on PostgreSQL and MariaDB.
+        let expected = if backend == Backend::Sqlite {
+            Join
+        } else {
+            Query
+        };
+        let c = &f.client;
+        assert_eq!(c.raw().relation_load_strategy(), expected, "{backend:?}");
+        let before = c.raw().statements_executed();
+        let users = c
+            .user()
+            .find_many()
+            .include(user::posts().with(post::find().include(post::comments())))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(users.len(), 3);
+        let statements = c.raw().statements_executed() - before;
+        assert_eq!(
+            statements,
+            if expected == Join { 1 } else { 3 },
+            "{backend:?}"
+        );
+    }
+);

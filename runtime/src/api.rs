@@ -667,14 +667,19 @@ impl<M: Model, R> Default for Find<M, R> {
 }
 
 /// Builder methods shared by [`Find`] and [`FindMany`].
+/// Adds `filter` to the conditions already set: several `filter` calls combine with AND.
+fn and_filter<M>(existing: &mut Option<query::Filter>, filter: Filter<M>) {
+    *existing = Some(match existing.take() {
+        Some(e) => query::Filter::And(vec![e, filter.inner]),
+        None => filter.inner,
+    });
+}
+
 macro_rules! find_methods {
     () => {
         /// Only records matching `filter` (several calls combine with AND).
         pub fn filter(mut self, filter: Filter<M>) -> Self {
-            self.args.filter = Some(match self.args.filter.take() {
-                Some(existing) => query::Filter::And(vec![existing, filter.inner]),
-                None => filter.inner,
-            });
+            and_filter(&mut self.args.filter, filter);
             self
         }
 
@@ -1065,9 +1070,9 @@ pub struct AggregateQuery<'c, M, A> {
 }
 
 impl<M: Model, A: Aggregates<M>> AggregateQuery<'_, M, A> {
-    /// Only rows matching `filter`.
+    /// Only rows matching `filter` (several calls combine with AND).
     pub fn filter(mut self, filter: Filter<M>) -> Self {
-        self.args.filter = Some(filter.inner);
+        and_filter(&mut self.args.filter, filter);
         self
     }
     /// Order of the rows (matters with skip/take).
@@ -1105,14 +1110,18 @@ pub struct GroupBy<'c, M, B, A> {
 }
 
 impl<M: Model, B: Selection<M>, A: Aggregates<M>> GroupBy<'_, M, B, A> {
-    /// Only rows matching `filter`.
+    /// Only rows matching `filter` (several calls combine with AND).
     pub fn filter(mut self, filter: Filter<M>) -> Self {
-        self.args.filter = Some(filter.inner);
+        and_filter(&mut self.args.filter, filter);
         self
     }
-    /// Only groups matching `having`.
+    /// Only groups matching `having` (several calls combine with AND).
     pub fn having(mut self, having: impl Into<Having<M>>) -> Self {
-        self.args.having = Some(having.into().inner);
+        let having = having.into().inner;
+        self.args.having = Some(match self.args.having.take() {
+            Some(e) => query::Having::And(vec![e, having]),
+            None => having,
+        });
         self
     }
     /// Order of the groups.
@@ -1804,10 +1813,7 @@ pub struct WriteMany<'c, M> {
 impl<M: Model> WriteMany<'_, M> {
     /// Only records matching `filter` (several calls combine with AND); all without one.
     pub fn filter(mut self, filter: Filter<M>) -> Self {
-        self.filter = Some(match self.filter.take() {
-            Some(existing) => query::Filter::And(vec![existing, filter.inner]),
-            None => filter.inner,
-        });
+        and_filter(&mut self.filter, filter);
         self
     }
 

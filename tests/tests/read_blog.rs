@@ -707,6 +707,52 @@ on_every_backend!(select_count_aggregate_group_by, fixture, |f, backend| {
         .await
         .unwrap();
     assert_eq!(empty_sum, None);
+    // Several filters combine with AND, as on find queries.
+    let (sum,) = c
+        .post()
+        .aggregate((post::view_count().sum(),))
+        .filter(post::published().equals(true))
+        .filter(post::view_count().lt(50))
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(sum, Some(10), "{backend:?}");
+    assert_eq!(
+        c.post()
+            .count()
+            .filter(post::published().equals(true))
+            .filter(post::view_count().lt(50))
+            .exec()
+            .await
+            .unwrap(),
+        1
+    );
+    let groups = c
+        .post()
+        .group_by((post::author_id(),), (post::count(),))
+        .filter(post::view_count().lt(50))
+        .filter(post::view_count().gt(1))
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(
+        groups,
+        vec![((1,), (2,))],
+        "{backend:?}: Bob's post has 100 views"
+    );
+    let groups = c
+        .post()
+        .group_by((post::author_id(),), (post::count(),))
+        .having(post::count().lt(2))
+        .having(post::count().gt(0))
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(
+        groups,
+        vec![((2,), (1,))],
+        "{backend:?}: Alice has two posts"
+    );
 
     let groups = c
         .post()

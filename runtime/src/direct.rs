@@ -8,13 +8,24 @@
 use crate::exec::{decode_postgres_cell, pg_datetime};
 use crate::meta::FieldMeta;
 use crate::value::{FromValue, Value};
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgRow, PgValueRef};
 use sqlx::{Decode, Row, TypeInfo, ValueRef};
 
 /// A field type readable from a PostgreSQL column.
 pub trait ReadPg: Sized {
     /// Reads column `i` of `row` for `field`.
-    fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String>;
+    fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
+        Self::read_pg_value(raw(row, i)?, row, i, field)
+    }
+
+    /// Reads `v`, the value of column `i` of `row`, already fetched: fetching costs about as
+    /// much as decoding a number (`Row::try_get_raw` clones the column's type).
+    fn read_pg_value(
+        v: PgValueRef<'_>,
+        row: &PgRow,
+        i: usize,
+        field: &'static FieldMeta,
+    ) -> Result<Self, String>;
 }
 
 /// The general path: decode into a [`Value`], then convert.
@@ -33,8 +44,12 @@ fn raw<'r>(row: &'r PgRow, i: usize) -> Result<sqlx::postgres::PgValueRef<'r>, S
 macro_rules! direct {
     ($t:ty, [$($name:literal),+]) => {
         impl ReadPg for $t {
-            fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
-                let v = raw(row, i)?;
+            fn read_pg_value(
+                v: PgValueRef<'_>,
+                row: &PgRow,
+                i: usize,
+                field: &'static FieldMeta,
+            ) -> Result<Self, String> {
                 if !v.is_null() && matches!(v.type_info().name(), $($name)|+) && !field.list {
                     return <$t as Decode<sqlx::Postgres>>::decode(v).map_err(|e| e.to_string());
                 }
@@ -51,8 +66,12 @@ direct!(bool, ["BOOL"]);
 direct!(String, ["TEXT", "VARCHAR", "BPCHAR", "NAME"]);
 
 impl ReadPg for chrono::DateTime<chrono::Utc> {
-    fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
-        let v = raw(row, i)?;
+    fn read_pg_value(
+        v: PgValueRef<'_>,
+        row: &PgRow,
+        i: usize,
+        field: &'static FieldMeta,
+    ) -> Result<Self, String> {
         if !v.is_null() && v.format() == sqlx::postgres::PgValueFormat::Binary {
             let ty = v.type_info();
             let name = ty.name();
@@ -70,6 +89,14 @@ macro_rules! via_value {
             fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
                 read_pg_via_value(row, i, field)
             }
+            fn read_pg_value(
+                _: PgValueRef<'_>,
+                row: &PgRow,
+                i: usize,
+                field: &'static FieldMeta,
+            ) -> Result<Self, String> {
+                read_pg_via_value(row, i, field)
+            }
         })*
     };
 }
@@ -77,11 +104,16 @@ macro_rules! via_value {
 via_value!(rust_decimal::Decimal, serde_json::Value, Vec<u8>);
 
 impl<T: ReadPg> ReadPg for Option<T> {
-    fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
-        if raw(row, i)?.is_null() {
+    fn read_pg_value(
+        v: PgValueRef<'_>,
+        row: &PgRow,
+        i: usize,
+        field: &'static FieldMeta,
+    ) -> Result<Self, String> {
+        if v.is_null() {
             return Ok(None);
         }
-        T::read_pg(row, i, field).map(Some)
+        T::read_pg_value(v, row, i, field).map(Some)
     }
 }
 
@@ -90,6 +122,14 @@ macro_rules! lists {
     ($($t:ty),*) => {
         $(impl ReadPg for Vec<$t> {
             fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
+                read_pg_via_value(row, i, field)
+            }
+            fn read_pg_value(
+                _: PgValueRef<'_>,
+                row: &PgRow,
+                i: usize,
+                field: &'static FieldMeta,
+            ) -> Result<Self, String> {
                 read_pg_via_value(row, i, field)
             }
         })*

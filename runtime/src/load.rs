@@ -394,11 +394,18 @@ fn raw_child(
             message,
         })
     };
+    let key_cell = |i: usize, f: &'static crate::meta::FieldMeta| {
+        pg_key(&row, i, f).map_err(|message| Error::Decode {
+            model: child.name,
+            field: f.name,
+            message,
+        })
+    };
     let key = match &rel.link {
         Link::Direct { remote, .. } => {
             let mut parts = Vec::with_capacity(remote.len());
             for &r in remote.iter() {
-                match cell(r, &child.fields[r])?.group_key() {
+                match key_cell(r, &child.fields[r])? {
                     Some(k) => parts.push(k),
                     None => return Ok(None),
                 }
@@ -411,9 +418,7 @@ fn raw_child(
         }
         Link::JoinTable { local_key, .. } => {
             let at = n + args.counts.len();
-            cell(at, &parent.fields[*local_key])?
-                .group_key()
-                .map(Key::One)
+            key_cell(at, &parent.fields[*local_key])?.map(Key::One)
         }
     };
     let Some(key) = key else {
@@ -451,6 +456,23 @@ fn raw_child(
             pg_row: Some(row),
         },
     )))
+}
+
+/// A grouping-key cell of a PostgreSQL row: integer and text keys (the common case) are read
+/// directly, others through the general decoder.
+fn pg_key(
+    row: &sqlx::postgres::PgRow,
+    i: usize,
+    f: &'static crate::meta::FieldMeta,
+) -> std::result::Result<Option<GroupKey>, String> {
+    use crate::direct::ReadPg;
+    Ok(match f.kind {
+        _ if f.list => None,
+        ScalarKind::Int => Option::<i32>::read_pg(row, i, f)?.map(|n| GroupKey::Int(n.into())),
+        ScalarKind::BigInt => Option::<i64>::read_pg(row, i, f)?.map(GroupKey::Int),
+        ScalarKind::String => Option::<String>::read_pg(row, i, f)?.map(GroupKey::Text),
+        _ => crate::exec::decode_postgres_cell(row, i, f)?.group_key(),
+    })
 }
 
 /// Loads one include for all `parents` with one statement (per key chunk), then recurses.

@@ -476,12 +476,13 @@ const JOIN_SQL_PG: &str = r#"SELECT u."id", u."email", u."name", u."role"::text,
     FROM "posts" p WHERE p."author_id" = u."id" ORDER BY p."id") pj), '[]'::json)::text
 FROM "users" u ORDER BY u."id" LIMIT $1"#;
 
-/// SQLite's `json_group_array` takes no ORDER BY: order the rows in a subquery instead.
+/// SQLite's `jsonb_group_array` reads the rows in the order of its subquery; JSONB (binary)
+/// inside, rendered as text once: text JSON would be parsed again at every level.
 const JOIN_SQL_SQLITE: &str = r#"SELECT u."id", u."email", u."name", u."role", u."verified", u."created_at", u."updated_at",
-  (SELECT json_group_array(json(j)) FROM (SELECT json_array(p."id", p."slug", p."title", p."content", json(CASE WHEN p."published" THEN 'true' ELSE 'false' END), p."view_count", p."rating", p."published_at", p."created_at", p."updated_at", p."author_id",
-    (SELECT json_group_array(json(k)) FROM (SELECT json_array(c."id", c."body", c."created_at", c."post_id", c."author_id", c."parent_id") AS k
+  json((SELECT jsonb_group_array(j) FROM (SELECT jsonb_array(p."id", p."slug", p."title", p."content", json(CASE WHEN p."published" THEN 'true' ELSE 'false' END), p."view_count", p."rating", p."published_at", p."created_at", p."updated_at", p."author_id",
+    (SELECT jsonb_group_array(k) FROM (SELECT jsonb_array(c."id", c."body", c."created_at", c."post_id", c."author_id", c."parent_id") AS k
       FROM "comments" c WHERE c."post_id" = p."id" ORDER BY c."id"))) AS j
-    FROM "posts" p WHERE p."author_id" = u."id" ORDER BY p."id"))
+    FROM "posts" p WHERE p."author_id" = u."id" ORDER BY p."id")))
 FROM "users" u ORDER BY u."id" LIMIT ?"#;
 
 fn posts_from_json(json: &str) -> Vec<PostRow> {
@@ -545,6 +546,59 @@ async fn sqlx_join(s: &Setup) -> Vec<UserWithPosts> {
     }
 }
 
+/// The include as Quarry's generated client writes it.
+async fn quarry_include(
+    s: &Setup,
+    strategy: RelationLoadStrategy,
+) -> Vec<db::User<quarry::NotLoaded, Vec<db::Post<quarry::NotLoaded, Vec<db::Comment>>>>> {
+    s.client
+        .user()
+        .find_many()
+        .order_by(user::id().asc())
+        .take(100)
+        .include(
+            user::posts().with(
+                post::find()
+                    .order_by(post::id().asc())
+                    .include(post::comments().with(comment::find().order_by(comment::id().asc()))),
+            ),
+        )
+        .relation_load_strategy(strategy)
+        .exec()
+        .await
+        .unwrap()
+}
+
+/// `QUARRY_BENCH_LOOP=<backend>/<function>:<n>` (e.g. `postgres/quarry_query:200`) runs one
+/// include function `n` times instead of the criterion benchmarks. Under
+/// `perf stat -e instructions:u`, the difference between two counts divided by the difference
+/// in `n` is the client's instructions per call: a measure that a busy machine does not disturb.
+fn fixed_loop(rt: &tokio::runtime::Runtime) -> bool {
+    let Ok(spec) = std::env::var("QUARRY_BENCH_LOOP") else {
+        return false;
+    };
+    let (target, n) = spec.split_once(':').expect("<backend>/<function>:<n>");
+    let n: usize = n.parse().expect("a number of iterations");
+    let (backend, function) = target.split_once('/').expect("<backend>/<function>");
+    let backend = *Backend::ALL
+        .iter()
+        .find(|b| format!("{b:?}").eq_ignore_ascii_case(backend))
+        .expect("sqlite, postgres or mysql");
+    let s = setup(rt, backend, 100, 10, 10).expect("the database is configured");
+    rt.block_on(async {
+        for _ in 0..n {
+            match function {
+                "quarry_query" => drop(quarry_include(&s, RelationLoadStrategy::Query).await),
+                "quarry_join" => drop(quarry_include(&s, RelationLoadStrategy::Join).await),
+                "sqlx" => drop(sqlx_include(&s).await),
+                "sqlx_join" => drop(sqlx_join(&s).await),
+                other => panic!("unknown function {other}"),
+            }
+        }
+    });
+    true
+}
+
 fn setup(
     rt: &tokio::runtime::Runtime,
     backend: Backend,
@@ -569,6 +623,9 @@ fn reads(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
+    if fixed_loop(&rt) {
+        return;
+    }
     for backend in Backend::ALL {
         let name = format!("{backend:?}").to_lowercase();
         // MySQL/MariaDB: only Quarry's two strategies, to choose its default (no baselines).
@@ -615,24 +672,7 @@ fn reads(c: &mut Criterion) {
             for strategy in [RelationLoadStrategy::Query, RelationLoadStrategy::Join] {
                 g.bench_function(format!("quarry_{strategy:?}").to_lowercase(), |b| {
                     b.to_async(&rt).iter(|| async {
-                        let users = s
-                            .client
-                            .user()
-                            .find_many()
-                            .order_by(user::id().asc())
-                            .take(100)
-                            .include(
-                                user::posts().with(
-                                    post::find().order_by(post::id().asc()).include(
-                                        post::comments()
-                                            .with(comment::find().order_by(comment::id().asc())),
-                                    ),
-                                ),
-                            )
-                            .relation_load_strategy(strategy)
-                            .exec()
-                            .await
-                            .unwrap();
+                        let users = quarry_include(&s, strategy).await;
                         assert_eq!(users[0].posts[0].comments.len(), 10);
                         users
                     })

@@ -1,7 +1,9 @@
 //! The join strategy: a whole `find_many` with its includes in one statement.
 //!
 //! Each include is a correlated subquery that aggregates the related rows into a JSON array
-//! (`json_agg` on PostgreSQL, `json_group_array` on SQLite, `JSON_ARRAYAGG` on MySQL/MariaDB).
+//! (`json_agg` on PostgreSQL, `jsonb_group_array` on SQLite, `JSON_ARRAYAGG` on MySQL/MariaDB).
+//! SQLite builds binary JSONB all the way and renders text once, at the top: text JSON would
+//! be parsed again at every level.
 //! Every element is itself a JSON array: `[column..., count..., nested include...]`. The rows
 //! are ordered and paged in a subquery that the aggregate reads in order (as Prisma's own
 //! relation joins do); MariaDB cannot correlate a derived table, so there the aggregate orders
@@ -23,15 +25,15 @@ pub(crate) fn join_select_statement(s: &mut dyn Sink, m: &'static ModelMeta, arg
     select_list(s, m, 0, args);
     for inc in &args.includes {
         s.sql(", ");
-        // The loader reads the JSON as text (PostgreSQL would otherwise send `json`).
-        let text = s.dialect() == Dialect::Postgres;
-        if text {
-            s.sql("CAST(");
-        }
+        // The loader reads the JSON as text: PostgreSQL would send `json`, SQLite JSONB.
+        let (open, close) = match s.dialect() {
+            Dialect::Postgres => ("CAST(", " AS TEXT)"),
+            Dialect::Sqlite => ("json(", ")"),
+            Dialect::Mysql => ("", ""),
+        };
+        s.sql(open);
         include_json(s, m, 0, inc);
-        if text {
-            s.sql(" AS TEXT)");
-        }
+        s.sql(close);
     }
     s.sql(" FROM ");
     table_ref(s, m);
@@ -107,7 +109,7 @@ fn json_column(s: &mut dyn Sink, alias: usize, m: &'static ModelMeta, field: usi
 fn element(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, args: &FindArgs) {
     s.sql(match s.dialect() {
         Dialect::Postgres => "json_build_array(",
-        Dialect::Sqlite => "json_array(",
+        Dialect::Sqlite => "jsonb_array(",
         Dialect::Mysql => "JSON_ARRAY(",
     });
     let all: Vec<usize>;
@@ -180,18 +182,16 @@ fn include_json(s: &mut dyn Sink, parent: &'static ModelMeta, alias: usize, inc:
     }
     match d {
         Dialect::Postgres | Dialect::Sqlite => {
-            // SQLite's aggregate of no rows is already `[]`; a column read from a subquery
-            // has lost its JSON-ness there, hence `json(...)`.
-            let (open, agg, empty) = if d == Dialect::Postgres {
-                ("COALESCE((SELECT json_agg(", "", "), '[]'::json)")
+            // SQLite's aggregate of no rows is already `[]`.
+            let (open, empty) = if d == Dialect::Postgres {
+                ("COALESCE((SELECT json_agg(", "), '[]'::json)")
             } else {
-                ("(SELECT json_group_array(json(", ")", ")")
+                ("(SELECT jsonb_group_array(", ")")
             };
             s.sql(open);
             s.ident(sub);
             s.sql(".");
             s.ident("j");
-            s.sql(agg);
             s.sql(") FROM (SELECT ");
             element(s, child, inner, args);
             s.sql(" AS ");

@@ -1266,7 +1266,10 @@ fn iso_datetime(s: &str) -> Option<DateTime<Utc>> {
         Some(_) => return None,
     };
     let local = date.and_time(NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?);
-    let utc = local.checked_sub_signed(chrono::Duration::seconds(offset_seconds))?;
+    let utc = match offset_seconds {
+        0 => local,
+        _ => local.checked_sub_signed(chrono::Duration::seconds(offset_seconds))?,
+    };
     Some(Utc.from_utc_datetime(&utc))
 }
 

@@ -358,7 +358,6 @@ impl std::hash::Hasher for KeyHasher {
 }
 
 type KeyBuild = std::hash::BuildHasherDefault<KeyHasher>;
-type KeyMap<V> = HashMap<Key, V, KeyBuild>;
 
 /// A parent key: one column (the common case, no allocation) or several.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -402,6 +401,9 @@ fn raw_child(
         })
     };
     let key = match &rel.link {
+        Link::Direct { remote, .. } if remote.len() == 1 => {
+            key_cell(remote[0], &child.fields[remote[0]])?.map(Key::One)
+        }
         Link::Direct { remote, .. } => {
             let mut parts = Vec::with_capacity(remote.len());
             for &r in remote.iter() {
@@ -410,11 +412,7 @@ fn raw_child(
                     None => return Ok(None),
                 }
             }
-            if parts.len() == 1 {
-                parts.pop().map(Key::One)
-            } else {
-                Some(Key::Many(parts))
-            }
+            Some(Key::Many(parts))
         }
         Link::JoinTable { local_key, .. } => {
             let at = n + args.counts.len();
@@ -488,14 +486,15 @@ async fn load_include(
         Link::Direct { local, .. } => local.to_vec(),
         Link::JoinTable { local_key, .. } => vec![*local_key],
     };
-    // Distinct parent keys, in first-seen order, and how many parents share each: several may
-    // (to-one relations), and the last of them is handed the records without a clone.
+    // Distinct parent keys, in first-seen order. Each key's group counts the parents that share
+    // it (several may: to-one relations), so that the last of them is handed the records
+    // without a clone, and collects the related records.
     let parent_keys: Vec<Option<Key>> = parents.iter().map(|p| key_of(&p.values, &local)).collect();
-    let mut uses: HashMap<&Key, usize, KeyBuild> = HashMap::default();
+    let mut groups: HashMap<&Key, (usize, Vec<Record>), KeyBuild> = HashMap::default();
     let mut keys: Vec<Vec<Value>> = Vec::new();
     for (p, k) in parents.iter().zip(&parent_keys) {
         if let Some(k) = k {
-            let n = uses.entry(k).or_default();
+            let (n, _) = groups.entry(k).or_default();
             if *n == 0 {
                 keys.push(local.iter().map(|&c| p.values[c].clone()).collect());
             }
@@ -563,19 +562,22 @@ async fn load_include(
             *slot = r;
         }
     }
-    let mut by_parent: KeyMap<Vec<Record>> = KeyMap::default();
     for (k, r) in children {
-        by_parent.entry(k).or_default().push(r);
+        // Rows always belong to a requested key; the check guards against a database that
+        // compares keys differently (e.g. case-insensitive text).
+        if let Some((_, records)) = groups.get_mut(&k) {
+            records.push(r);
+        }
     }
     for (p, key) in parents.iter_mut().zip(&parent_keys) {
         let found = key.as_ref().and_then(|k| {
-            let remaining = uses.get_mut(k)?;
+            let (remaining, records) = groups.get_mut(k)?;
             *remaining -= 1;
-            if *remaining == 0 {
-                by_parent.remove(k)
+            Some(if *remaining == 0 {
+                std::mem::take(records)
             } else {
-                by_parent.get(k).cloned()
-            }
+                records.clone()
+            })
         });
         p.set_relation(
             include.relation,

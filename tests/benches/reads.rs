@@ -546,6 +546,18 @@ async fn sqlx_join(s: &Setup) -> Vec<UserWithPosts> {
     }
 }
 
+/// `n` users, as Quarry's generated client reads them.
+async fn quarry_users(s: &Setup, n: i64) -> Vec<db::User> {
+    s.client
+        .user()
+        .find_many()
+        .order_by(user::id().asc())
+        .take(n)
+        .exec()
+        .await
+        .unwrap()
+}
+
 /// The include as Quarry's generated client writes it.
 async fn quarry_include(
     s: &Setup,
@@ -570,7 +582,8 @@ async fn quarry_include(
 }
 
 /// `QUARRY_BENCH_LOOP=<backend>/<function>:<n>` (e.g. `postgres/quarry_query:200`) runs one
-/// include function `n` times instead of the criterion benchmarks. Under
+/// include function (`quarry_query`, `quarry_join`, `sqlx`, `sqlx_join`) or a 100-row read
+/// (`quarry_find_many`, `sqlx_find_many`) `n` times instead of the criterion benchmarks. Under
 /// `perf stat -e instructions:u`, the difference between two counts divided by the difference
 /// in `n` is the client's instructions per call: a measure that a busy machine does not disturb.
 fn fixed_loop(rt: &tokio::runtime::Runtime) -> bool {
@@ -584,10 +597,17 @@ fn fixed_loop(rt: &tokio::runtime::Runtime) -> bool {
         .iter()
         .find(|b| format!("{b:?}").eq_ignore_ascii_case(backend))
         .expect("sqlite, postgres or mysql");
-    let s = setup(rt, backend, 100, 10, 10).expect("the database is configured");
+    let s = if function.ends_with("find_many") {
+        setup(rt, backend, 10_000, 0, 0)
+    } else {
+        setup(rt, backend, 100, 10, 10)
+    };
+    let s = s.expect("the database is configured");
     rt.block_on(async {
         for _ in 0..n {
             match function {
+                "quarry_find_many" => drop(quarry_users(&s, 100).await),
+                "sqlx_find_many" => drop(sqlx_users(&s, 100).await),
                 "quarry_query" => drop(quarry_include(&s, RelationLoadStrategy::Query).await),
                 "quarry_join" => drop(quarry_include(&s, RelationLoadStrategy::Join).await),
                 "sqlx" => drop(sqlx_include(&s).await),
@@ -640,15 +660,7 @@ fn reads(c: &mut Criterion) {
             for n in [1i64, 100, 10_000] {
                 g.bench_with_input(BenchmarkId::new("quarry", n), &n, |b, &n| {
                     b.to_async(&rt).iter(|| async {
-                        let users = s
-                            .client
-                            .user()
-                            .find_many()
-                            .order_by(user::id().asc())
-                            .take(n)
-                            .exec()
-                            .await
-                            .unwrap();
+                        let users = quarry_users(&s, n).await;
                         assert_eq!(users.len() as i64, n);
                         users
                     })

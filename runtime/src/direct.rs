@@ -83,6 +83,7 @@ impl ReadPg for chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// Types read through the general path; `read_pg` skips fetching a value it would not use.
 macro_rules! via_value {
     ($($t:ty),*) => {
         $(impl ReadPg for $t {
@@ -101,7 +102,19 @@ macro_rules! via_value {
     };
 }
 
-via_value!(rust_decimal::Decimal, serde_json::Value, Vec<u8>);
+// Scalar lists always take the general path too.
+via_value!(
+    rust_decimal::Decimal,
+    serde_json::Value,
+    Vec<u8>,
+    Vec<i32>,
+    Vec<i64>,
+    Vec<f64>,
+    Vec<bool>,
+    Vec<String>,
+    Vec<rust_decimal::Decimal>,
+    Vec<chrono::DateTime<chrono::Utc>>
+);
 
 impl<T: ReadPg> ReadPg for Option<T> {
     fn read_pg_value(
@@ -116,35 +129,6 @@ impl<T: ReadPg> ReadPg for Option<T> {
         T::read_pg_value(v, row, i, field).map(Some)
     }
 }
-
-/// Scalar lists always take the general path.
-macro_rules! lists {
-    ($($t:ty),*) => {
-        $(impl ReadPg for Vec<$t> {
-            fn read_pg(row: &PgRow, i: usize, field: &'static FieldMeta) -> Result<Self, String> {
-                read_pg_via_value(row, i, field)
-            }
-            fn read_pg_value(
-                _: PgValueRef<'_>,
-                row: &PgRow,
-                i: usize,
-                field: &'static FieldMeta,
-            ) -> Result<Self, String> {
-                read_pg_via_value(row, i, field)
-            }
-        })*
-    };
-}
-
-lists!(
-    i32,
-    i64,
-    f64,
-    bool,
-    String,
-    rust_decimal::Decimal,
-    chrono::DateTime<chrono::Utc>
-);
 
 /// Reads an enum column (labels travel as text), for generated enums.
 pub fn read_pg_enum<E: FromValue>(

@@ -136,7 +136,7 @@ macro_rules! on_target {
 
 macro_rules! fetch_rows {
     ($exec:expr, $bind:ident, $db:ident, $stmt:expr, $columns:expr, $model:expr) => {{
-        let rows = bind_all(sqlx::query(&$stmt.sql), &$stmt.binds, $bind)
+        let rows = bind_all(new_query(&$stmt), &$stmt.binds, $bind)
             .fetch_all($exec)
             .await
             .map_err(|e| Error::from_sqlx(e, Some($model)))?;
@@ -164,7 +164,7 @@ macro_rules! decode_rows {
 
 macro_rules! execute_statement {
     ($exec:expr, $bind:ident, $db:ident, $stmt:expr) => {
-        bind_all(sqlx::query(&$stmt.sql), &$stmt.binds, $bind)
+        bind_all(new_query(&$stmt), &$stmt.binds, $bind)
             .execute($exec)
             .await
             .map(|r| r.rows_affected())
@@ -174,7 +174,7 @@ macro_rules! execute_statement {
 macro_rules! fetch_raw_rows {
     ($exec:expr, $bind:ident, $db:ident, $stmt:expr) => {{
         use sqlx::Column as _;
-        let rows = bind_all(sqlx::query(&$stmt.sql), &$stmt.binds, $bind)
+        let rows = bind_all(new_query(&$stmt), &$stmt.binds, $bind)
             .fetch_all($exec)
             .await
             .map_err(|e| Error::from_sqlx(e, None))?;
@@ -208,7 +208,7 @@ impl Target<'_> {
         use tracing::Instrument;
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = std::time::Instant::now();
-        let query = bind_all(sqlx::query(&stmt.sql), &stmt.binds, bind_postgres);
+        let query = bind_all(new_query(stmt), &stmt.binds, bind_postgres);
         let result = match self {
             Target::Pool(Pool::Postgres(p)) => query.fetch_all(p).instrument(span).await,
             Target::Conn(Conn::Postgres(c)) => query.fetch_all(&mut **c).instrument(span).await,
@@ -273,6 +273,16 @@ impl Target<'_> {
     }
 }
 
+/// A query of `stmt` on database `DB`. A statement with an untyped NULL (raw SQL) is not kept
+/// prepared: PostgreSQL would infer that parameter's type from the NULL's context and expect it
+/// of every later value, whatever type those are bound with.
+fn new_query<'q, DB: sqlx::Database + sqlx::database::HasStatementCache>(
+    stmt: &'q Statement,
+) -> DbQuery<'q, DB> {
+    let untyped_null = stmt.binds.iter().any(|v| matches!(v, Value::Null));
+    sqlx::query(&stmt.sql).persistent(!untyped_null)
+}
+
 /// A query on database `DB` with its arguments.
 type DbQuery<'q, DB> = sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>;
 
@@ -298,7 +308,7 @@ type MySqlQuery<'q> = sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArgu
 /// the adapter's `"unixepoch-ms"`) and `CURRENT_TIMESTAMP`'s `2024-01-02 03:04:05`.
 fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
     match v {
-        Value::Null => q.bind(None::<String>),
+        Value::Null | Value::NullOf(_) => q.bind(None::<String>),
         Value::Bool(b) => q.bind(*b),
         Value::Int(i) => q.bind(*i),
         Value::BigInt(i) => q.bind(*i),
@@ -343,6 +353,18 @@ impl sqlx::Encode<'_, sqlx::Postgres> for UntypedNull {
 fn bind_postgres<'q>(q: PgQuery<'q>, v: &'q Value) -> PgQuery<'q> {
     match v {
         Value::Null => q.bind(UntypedNull),
+        // The type each kind's values are bound with below.
+        Value::NullOf(kind) => match kind {
+            ScalarKind::Boolean => q.bind(None::<bool>),
+            ScalarKind::Int => q.bind(None::<i32>),
+            ScalarKind::BigInt => q.bind(None::<i64>),
+            ScalarKind::Float => q.bind(None::<f64>),
+            ScalarKind::Decimal => q.bind(None::<Decimal>),
+            ScalarKind::String | ScalarKind::Enum => q.bind(None::<&str>),
+            ScalarKind::Bytes => q.bind(None::<&[u8]>),
+            ScalarKind::Json => q.bind(None::<sqlx::types::Json<&serde_json::Value>>),
+            ScalarKind::DateTime => q.bind(None::<NaiveDateTime>),
+        },
         Value::Bool(b) => q.bind(*b),
         Value::Int(i) => q.bind(*i),
         Value::BigInt(i) => q.bind(*i),
@@ -392,7 +414,7 @@ fn bind_pg_list<'q>(q: PgQuery<'q>, items: &'q [Value]) -> PgQuery<'q> {
 
 fn bind_mysql<'q>(q: MySqlQuery<'q>, v: &'q Value) -> MySqlQuery<'q> {
     match v {
-        Value::Null => q.bind(None::<String>),
+        Value::Null | Value::NullOf(_) => q.bind(None::<String>),
         Value::Bool(b) => q.bind(*b),
         Value::Int(i) => q.bind(*i),
         Value::BigInt(i) => q.bind(*i),
@@ -411,7 +433,7 @@ fn bind_mysql<'q>(q: MySqlQuery<'q>, v: &'q Value) -> MySqlQuery<'q> {
 
 fn value_to_json(v: &Value) -> serde_json::Value {
     match v {
-        Value::Null => serde_json::Value::Null,
+        Value::Null | Value::NullOf(_) => serde_json::Value::Null,
         Value::Bool(b) => (*b).into(),
         Value::Int(i) => (*i).into(),
         Value::BigInt(i) => (*i).into(),

@@ -35,18 +35,24 @@ pub enum Value {
     Enum(String),
     /// A scalar list (PostgreSQL arrays).
     List(Vec<Value>),
+    /// SQL NULL bound with the type a value of this kind is bound with. PostgreSQL fixes a
+    /// statement's parameter types when it prepares it, so a NULL bound where a value goes
+    /// at other times must say that value's type. The client binds its NULLs this way; in raw
+    /// SQL a plain [`Value::Null`] works too (its statement is then prepared afresh each
+    /// time), and `Value::NullOf(ScalarKind::BigInt)` keeps the prepared statement.
+    NullOf(crate::meta::ScalarKind),
 }
 
 impl Value {
     /// True for NULL.
     pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
+        matches!(self, Value::Null | Value::NullOf(_))
     }
 
     /// A short name of the value's kind, for error messages.
     pub fn kind_name(&self) -> &'static str {
         match self {
-            Value::Null => "null",
+            Value::Null | Value::NullOf(_) => "null",
             Value::Bool(_) => "Boolean",
             Value::Int(_) => "Int",
             Value::BigInt(_) => "BigInt",
@@ -64,7 +70,7 @@ impl Value {
     /// A key usable for grouping rows by this value (relation loading).
     pub(crate) fn group_key(&self) -> Option<GroupKey> {
         Some(match self {
-            Value::Null => return None,
+            Value::Null | Value::NullOf(_) => return None,
             Value::Bool(b) => GroupKey::Int(i64::from(*b)),
             Value::Int(i) => GroupKey::Int(i64::from(*i)),
             Value::BigInt(i) => GroupKey::Int(*i),
@@ -254,7 +260,7 @@ impl FromValue for DateTime<Utc> {
 impl<T: FromValue> FromValue for Option<T> {
     fn from_value(v: Value) -> Result<Self, String> {
         match v {
-            Value::Null => Ok(None),
+            Value::Null | Value::NullOf(_) => Ok(None),
             other => T::from_value(other).map(Some),
         }
     }

@@ -96,14 +96,6 @@ impl Dialect {
         }
     }
 
-    /// The `ESCAPE` clause for LIKE patterns built by [`like_pattern`].
-    pub(crate) fn like_escape(self) -> &'static str {
-        match self {
-            Dialect::Mysql => " ESCAPE '\\\\'",
-            _ => " ESCAPE '\\'",
-        }
-    }
-
     /// Whether `NULLS FIRST/LAST` is understood.
     pub(crate) fn supports_nulls_ordering(self) -> bool {
         !matches!(self, Dialect::Mysql)
@@ -119,6 +111,12 @@ impl Dialect {
     }
 }
 
+/// The escape character of LIKE patterns built by [`like_pattern`]. Not a backslash: how a
+/// backslash in a string literal reads depends on server settings (MySQL's
+/// `NO_BACKSLASH_ESCAPES`, PostgreSQL's `standard_conforming_strings`); `!` reads the same in
+/// every mode.
+pub(crate) const LIKE_ESCAPE: &str = " ESCAPE '!'";
+
 /// A LIKE pattern matching `needle` literally, with `%` around as asked.
 pub(crate) fn like_pattern(needle: &str, prefix_any: bool, suffix_any: bool) -> String {
     let mut p = String::with_capacity(needle.len() + 2);
@@ -126,8 +124,8 @@ pub(crate) fn like_pattern(needle: &str, prefix_any: bool, suffix_any: bool) -> 
         p.push('%');
     }
     for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
+        if matches!(c, '%' | '_' | '!') {
+            p.push('!');
         }
         p.push(c);
     }

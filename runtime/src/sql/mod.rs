@@ -43,6 +43,15 @@ pub(crate) trait Sink {
     fn dialect(&self) -> Dialect;
 }
 
+/// The value bound for `v`: a NULL compared with or stored in a column takes the type that
+/// column's values are bound with, so that every bind of a statement keeps one type.
+fn bind_value(v: &Value, field: Option<&'static FieldMeta>) -> Value {
+    match (v, field) {
+        (Value::Null, Some(f)) if !f.list => Value::NullOf(f.kind),
+        _ => v.clone(),
+    }
+}
+
 /// Renders SQL text and collects binds.
 pub(crate) struct TextSink {
     pub(crate) text: String,
@@ -70,7 +79,7 @@ impl Sink for TextSink {
     }
 
     fn bind(&mut self, v: &Value, field: Option<&'static FieldMeta>) {
-        self.binds.push(v.clone());
+        self.binds.push(bind_value(v, field));
         self.dialect
             .placeholder_into(self.binds.len(), field, &mut self.text);
     }
@@ -128,7 +137,7 @@ impl Sink for ShapeSink {
         field
             .map(|f| (f.enum_db_name, f.native_type))
             .hash(&mut self.hasher);
-        self.binds.push(v.clone());
+        self.binds.push(bind_value(v, field));
     }
 
     fn alias(&mut self, n: usize) {

@@ -1,6 +1,6 @@
 //! SELECT statements: rows, related rows, counts and aggregates.
 
-use super::dialect::like_pattern;
+use super::dialect::{like_pattern, LIKE_ESCAPE};
 use super::{Dialect, Sink};
 use crate::meta::{Link, ModelMeta, ScalarKind};
 use crate::query::{
@@ -219,11 +219,11 @@ fn scalar_filter(
         val(s, v);
     };
     match op {
-        ScalarOp::Equals(Value::Null) | ScalarOp::IsNull => {
+        ScalarOp::Equals(Value::Null | Value::NullOf(_)) | ScalarOp::IsNull => {
             column(s, alias, m, field);
             s.sql(" IS NULL");
         }
-        ScalarOp::NotEquals(Value::Null) | ScalarOp::IsNotNull => {
+        ScalarOp::NotEquals(Value::Null | Value::NullOf(_)) | ScalarOp::IsNotNull => {
             column(s, alias, m, field);
             s.sql(" IS NOT NULL");
         }
@@ -249,6 +249,11 @@ fn scalar_filter(
             }
             s.sql(")");
         }
+        ScalarOp::Contains(n) | ScalarOp::StartsWith(n) | ScalarOp::EndsWith(n)
+            if dialect == Dialect::Sqlite =>
+        {
+            sqlite_text_match(s, alias, m, field, op, n)
+        }
         ScalarOp::Contains(n) | ScalarOp::StartsWith(n) | ScalarOp::EndsWith(n) => {
             let (pre, post) = match op {
                 ScalarOp::Contains(_) => (true, true),
@@ -260,13 +265,58 @@ fn scalar_filter(
             column(s, alias, m, field);
             s.sql(if ilike { " ILIKE " } else { " LIKE " });
             s.bind(&pattern, None);
-            s.sql(dialect.like_escape());
+            s.sql(LIKE_ESCAPE);
         }
         ScalarOp::Has(v) => {
             s.bind(v, None);
             s.sql(" = ANY(");
             column(s, alias, m, field);
             s.sql(")");
+        }
+    }
+}
+
+/// `contains`, `starts_with` and `ends_with` on SQLite. Its LIKE stops reading at a NUL
+/// character, in the pattern and in the value, so a needle with NUL matched rows it should not
+/// and a value with NUL was missed. `instr` and blob comparisons read every byte. `LOWER` on
+/// both sides keeps LIKE's (and Prisma's) case-insensitive matching of ASCII letters: SQLite's
+/// `LOWER` folds exactly those, and keeps the byte length.
+fn sqlite_text_match(
+    s: &mut dyn Sink,
+    alias: usize,
+    m: &'static ModelMeta,
+    field: usize,
+    op: &ScalarOp,
+    needle: &str,
+) {
+    let needle = Value::String(needle.to_string());
+    match op {
+        ScalarOp::EndsWith(_) => {
+            // The last bytes of the value, as many as the needle has; when the value is
+            // shorter, `substr` returns fewer bytes than the needle and the test fails. On an
+            // empty value `substr` gives NULL, so `coalesce` puts the (empty) value back.
+            s.sql("coalesce(substr(CAST(LOWER(");
+            column(s, alias, m, field);
+            s.sql(") AS BLOB), 1 + length(CAST(");
+            column(s, alias, m, field);
+            s.sql(" AS BLOB)) - length(CAST(");
+            s.bind(&needle, None);
+            s.sql(" AS BLOB))), CAST(LOWER(");
+            column(s, alias, m, field);
+            s.sql(") AS BLOB)) = CAST(LOWER(");
+            s.bind(&needle, None);
+            s.sql(") AS BLOB)");
+        }
+        _ => {
+            s.sql("instr(LOWER(");
+            column(s, alias, m, field);
+            s.sql("), LOWER(");
+            s.bind(&needle, None);
+            s.sql(if matches!(op, ScalarOp::StartsWith(_)) {
+                ")) = 1"
+            } else {
+                ")) > 0"
+            });
         }
     }
 }
@@ -764,11 +814,11 @@ fn having_sql(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, h: &Having)
                 s.bind(v, field);
             };
             match op {
-                ScalarOp::Equals(Value::Null) | ScalarOp::IsNull => {
+                ScalarOp::Equals(Value::Null | Value::NullOf(_)) | ScalarOp::IsNull => {
                     aggregate_sql(s, m, alias, aggregate);
                     s.sql(" IS NULL");
                 }
-                ScalarOp::NotEquals(Value::Null) | ScalarOp::IsNotNull => {
+                ScalarOp::NotEquals(Value::Null | Value::NullOf(_)) | ScalarOp::IsNotNull => {
                     aggregate_sql(s, m, alias, aggregate);
                     s.sql(" IS NOT NULL");
                 }

@@ -235,6 +235,7 @@ impl Client {
                 if let Some(schema) = &params.schema {
                     opts = opts.options([("search_path", schema.as_str())]);
                 }
+                probe::<sqlx::PgConnection>(&opts, &url).await?;
                 let pool = pool_options(&params)
                     .connect_with(opts)
                     .await
@@ -244,6 +245,7 @@ impl Client {
                 let url = url.replacen("mariadb://", "mysql://", 1);
                 let opts = sqlx::mysql::MySqlConnectOptions::from_str(&url)
                     .map_err(|e| Error::Configuration(e.to_string()))?;
+                probe::<sqlx::MySqlConnection>(&opts, &url).await?;
                 let pool = pool_options(&params)
                     .connect_with(opts)
                     .await
@@ -543,7 +545,7 @@ impl Client {
             sql: sql.into(),
             binds,
         };
-        self.execute(&stmt, None).await
+        self.execute(&stmt, None).await.map_err(Error::in_raw_query)
     }
 
     /// Runs a query with bind parameters and returns each row as a JSON object keyed by column
@@ -560,11 +562,17 @@ impl Client {
         };
         self.count_statement();
         match &self.tx {
-            None => Target::Pool(&self.inner.pool).fetch_raw(&stmt).await,
+            None => Target::Pool(&self.inner.pool)
+                .fetch_raw(&stmt)
+                .await
+                .map_err(Error::in_raw_query),
             Some(tx) => {
                 let mut state = tx.lock().await;
                 let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
-                Target::Conn(conn).fetch_raw(&stmt).await
+                Target::Conn(conn)
+                    .fetch_raw(&stmt)
+                    .await
+                    .map_err(Error::in_raw_query)
             }
         }
     }
@@ -613,6 +621,21 @@ fn mariadb_with_returning(version: &str) -> bool {
 
 fn transaction_ended() -> Error {
     Error::InvalidQuery("the transaction has already been committed or rolled back".into())
+}
+
+/// Opens and closes one connection outside the pool. sqlx's pool retries a refused connection
+/// until its timeout runs out, which would report a server that is down as a `Timeout` after
+/// `connect_timeout`; a direct attempt reports it as a `Connection` error at once.
+async fn probe<C: sqlx::Connection>(
+    opts: &<C as sqlx::Connection>::Options,
+    url: &str,
+) -> Result<()> {
+    let conn = C::connect_with(opts)
+        .await
+        .map_err(|e| connect_error(e, &redact(url)))?;
+    // The server already accepted the session; a failure to say goodbye changes nothing.
+    let _ = conn.close().await;
+    Ok(())
 }
 
 fn connect_error(e: sqlx::Error, target: &str) -> Error {

@@ -22,6 +22,8 @@ pub enum DatabaseErrorKind {
     OutOfRange,
     /// A serialization failure or deadlock: retrying may succeed (P2034).
     SerializationFailure,
+    /// The statement names a table that does not exist (P2021): the database is not migrated.
+    TableNotFound,
     /// Anything else.
     Other,
 }
@@ -41,6 +43,9 @@ pub struct DatabaseError {
     pub code: Option<String>,
     /// The database's message.
     pub message: String,
+    /// The statement was raw SQL (`query_raw`/`execute_raw`): Prisma reports every such failure
+    /// as P2010, whatever its kind.
+    pub raw: bool,
 }
 
 /// Everything that can go wrong in Quarry's runtime.
@@ -117,9 +122,19 @@ impl Error {
         matches!(self, Error::RecordNotFound { .. })
     }
 
-    /// Retrying the transaction may succeed (serialization failure, deadlock).
+    /// Retrying may succeed: a serialization failure or deadlock (retry the transaction), or
+    /// a connection that broke or could not be made (the pool opens a new one).
     pub fn is_retryable(&self) -> bool {
-        self.is_kind(DatabaseErrorKind::SerializationFailure)
+        matches!(self, Error::Connection(_))
+            || self.is_kind(DatabaseErrorKind::SerializationFailure)
+    }
+
+    /// Marks a database error as coming from raw SQL.
+    pub(crate) fn in_raw_query(self) -> Error {
+        match self {
+            Error::Database(d) => Error::Database(DatabaseError { raw: true, ..d }),
+            other => other,
+        }
     }
 
     /// Prisma's error code for this error, where one exists.
@@ -129,6 +144,8 @@ impl Error {
             Error::RequiredRelationViolation { .. } => "P2014",
             Error::Connection(_) => "P1001",
             Error::Timeout(_) => "P1008",
+            // Raw SQL that failed for a reason with no code of its own.
+            Error::Database(d) if d.raw && d.kind == DatabaseErrorKind::Other => "P2010",
             Error::Database(d) => match d.kind {
                 DatabaseErrorKind::UniqueViolation => "P2002",
                 DatabaseErrorKind::ForeignKeyViolation => "P2003",
@@ -136,6 +153,7 @@ impl Error {
                 DatabaseErrorKind::ValueTooLong => "P2000",
                 DatabaseErrorKind::OutOfRange => "P2020",
                 DatabaseErrorKind::SerializationFailure => "P2034",
+                DatabaseErrorKind::TableNotFound => "P2021",
                 DatabaseErrorKind::CheckViolation | DatabaseErrorKind::Other => return None,
             },
             _ => return None,
@@ -169,6 +187,9 @@ impl fmt::Display for Error {
                     DatabaseErrorKind::OutOfRange => "value out of range for its column",
                     DatabaseErrorKind::SerializationFailure => {
                         "transaction conflict (serialization failure or deadlock); retry it"
+                    }
+                    DatabaseErrorKind::TableNotFound => {
+                        "table does not exist (is the database migrated?)"
                     }
                     DatabaseErrorKind::Other => "database error",
                 };
@@ -204,8 +225,15 @@ impl Error {
     pub(crate) fn from_sqlx(e: sqlx::Error, model: Option<&'static str>) -> Error {
         match e {
             sqlx::Error::Database(db) => {
-                let code = db.code().map(|c| c.to_string());
+                // MySQL's SQLSTATEs are broad classes; its error numbers say what happened.
+                let code = match db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                    Some(my) => Some(my.number().to_string()),
+                    None => db.code().map(|c| c.to_string()),
+                };
                 let message = db.message().to_string();
+                if code.as_deref().is_some_and(connection_lost) {
+                    return Error::Connection(message);
+                }
                 let constraint = db.constraint().map(str::to_string);
                 let kind = classify(code.as_deref(), &message, db.kind());
                 let constraint = constraint.or_else(|| constraint_from_message(&message));
@@ -228,6 +256,7 @@ impl Error {
                     fields,
                     code,
                     message,
+                    raw: false,
                 })
             }
             sqlx::Error::PoolTimedOut => {
@@ -241,9 +270,19 @@ impl Error {
                 model: model.unwrap_or("?"),
                 operation: "query",
             },
+            // sqlx refuses locally a statement with more parameters than the protocol carries.
+            sqlx::Error::Protocol(m) if m.starts_with("too many") => Error::InvalidQuery(m),
             other => Error::Connection(other.to_string()),
         }
     }
+}
+
+/// PostgreSQL's SQLSTATEs for a session the server ended or would not start (the backend was
+/// terminated, the server is shutting down or starting up) and class 08 (connection exceptions).
+/// MySQL reports the same events as a broken connection, or as error 1927 (connection killed),
+/// so all arrive as `Connection`.
+fn connection_lost(code: &str) -> bool {
+    matches!(code, "57P01" | "57P02" | "57P03" | "1927") || code.starts_with("08")
 }
 
 fn classify(code: Option<&str>, message: &str, kind: sqlx::error::ErrorKind) -> DatabaseErrorKind {
@@ -264,6 +303,7 @@ fn classify(code: Option<&str>, message: &str, kind: sqlx::error::ErrorKind) -> 
         "22001" => DatabaseErrorKind::ValueTooLong,
         "22003" => DatabaseErrorKind::OutOfRange,
         "40001" | "40P01" => DatabaseErrorKind::SerializationFailure,
+        "42P01" => DatabaseErrorKind::TableNotFound,
         // MySQL / MariaDB error numbers.
         "1062" | "1586" => DatabaseErrorKind::UniqueViolation,
         "1451" | "1452" | "1216" | "1217" => DatabaseErrorKind::ForeignKeyViolation,
@@ -271,6 +311,7 @@ fn classify(code: Option<&str>, message: &str, kind: sqlx::error::ErrorKind) -> 
         "1406" => DatabaseErrorKind::ValueTooLong,
         "1264" | "1690" => DatabaseErrorKind::OutOfRange,
         "1213" | "1205" => DatabaseErrorKind::SerializationFailure,
+        "1146" => DatabaseErrorKind::TableNotFound,
         // SQLite extended result codes.
         "2067" | "1555" => DatabaseErrorKind::UniqueViolation,
         "787" => DatabaseErrorKind::ForeignKeyViolation,
@@ -282,6 +323,7 @@ fn classify(code: Option<&str>, message: &str, kind: sqlx::error::ErrorKind) -> 
             DatabaseErrorKind::ForeignKeyViolation
         }
         _ if message.contains("NOT NULL constraint failed") => DatabaseErrorKind::NotNullViolation,
+        _ if message.starts_with("no such table") => DatabaseErrorKind::TableNotFound,
         _ => DatabaseErrorKind::Other,
     }
 }

@@ -252,3 +252,95 @@ on_every_backend!(
         }
     }
 );
+
+/// A server that refuses the connection is a `Connection` error (P1001) at once, not a
+/// `Timeout` after `connect_timeout`: sqlx's pool would retry the refusal until then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_connection_is_a_connection_error() {
+    for url in [
+        "postgresql://postgres@127.0.0.1:1/test?connect_timeout=60",
+        "mysql://root@127.0.0.1:1/test?connect_timeout=60",
+    ] {
+        let started = std::time::Instant::now();
+        let err = quarry::Client::connect(url).await.unwrap_err();
+        assert!(matches!(err, Error::Connection(_)), "{url}: {err:?}");
+        assert_eq!(err.prisma_code(), Some("P1001"));
+        assert!(err.is_retryable());
+        // Not a timing test: a refusal that waited for the timeout would take 60 s.
+        assert!(started.elapsed() < std::time::Duration::from_secs(50));
+    }
+}
+
+/// A session the server ends (PostgreSQL `pg_terminate_backend`, MariaDB `KILL`) arrives as
+/// the same `Connection` error on both, retryable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_session_is_a_retryable_connection_error() {
+    for b in [Backend::Postgres, Backend::Mysql] {
+        let Some(f) = blog(b).await else { continue };
+        let c = &f.client;
+        let (whoami, kill) = match b {
+            Backend::Postgres => (
+                "SELECT pg_backend_pid() AS id",
+                "SELECT pg_terminate_backend($1)",
+            ),
+            _ => ("SELECT CONNECTION_ID() AS id", "KILL ?"),
+        };
+        let outside = c.raw().clone();
+        let err = c
+            .transaction(|tx| async move {
+                let rows = tx.raw().query_raw(whoami, vec![]).await?;
+                let id = rows[0]["id"].as_i64().expect("an id");
+                let id = match b {
+                    Backend::Postgres => Value::Int(id as i32),
+                    _ => Value::BigInt(id),
+                };
+                outside.execute_raw(kill, vec![id]).await?;
+                tx.user().count().exec().await?;
+                Ok::<_, Error>(())
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Connection(_)), "{b:?}: {err:?}");
+        assert!(err.is_retryable(), "{b:?}");
+        assert_eq!(err.prisma_code(), Some("P1001"), "{b:?}");
+        // The pool replaces the dead connection.
+        assert_eq!(c.user().count().exec().await.unwrap(), 0, "{b:?}");
+    }
+}
+
+on_every_backend!(
+    missing_table_and_failed_raw_query_have_prisma_codes,
+    blog,
+    |f| {
+        let (c, b) = (&f.client, f.backend);
+        c.raw()
+            .execute_raw(&sql(b, r#"DROP TABLE "comments""#), vec![])
+            .await
+            .unwrap();
+        let err = c.comment().count().exec().await.unwrap_err();
+        assert_eq!(
+            kind(&err),
+            Some(DatabaseErrorKind::TableNotFound),
+            "{b:?}: {err}"
+        );
+        assert_eq!(err.prisma_code(), Some("P2021"), "{b:?}: {err}");
+        let err = c
+            .raw()
+            .query_raw("SELECT * FROM no_such_thing", vec![])
+            .await
+            .unwrap_err();
+        assert_eq!(err.prisma_code(), Some("P2021"), "{b:?}: {err}");
+        let err = c
+            .raw()
+            .query_raw("SELECT no_such_column FROM users", vec![])
+            .await
+            .unwrap_err();
+        assert_eq!(err.prisma_code(), Some("P2010"), "{b:?}: {err}");
+        let err = c
+            .raw()
+            .execute_raw("THIS IS NOT SQL", vec![])
+            .await
+            .unwrap_err();
+        assert_eq!(err.prisma_code(), Some("P2010"), "{b:?}: {err}");
+    }
+);

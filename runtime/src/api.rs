@@ -162,7 +162,7 @@ base!(
     i32,
     i64,
     f64,
-    rust_decimal::Decimal,
+    crate::Decimal,
     String,
     Vec<u8>,
     serde_json::Value,
@@ -172,7 +172,7 @@ ordered!(
     i32,
     i64,
     f64,
-    rust_decimal::Decimal,
+    crate::Decimal,
     String,
     chrono::DateTime<chrono::Utc>
 );
@@ -189,9 +189,9 @@ impl Numeric for f64 {
     type Sum = f64;
     type Avg = f64;
 }
-impl Numeric for rust_decimal::Decimal {
-    type Sum = rust_decimal::Decimal;
-    type Avg = rust_decimal::Decimal;
+impl Numeric for crate::Decimal {
+    type Sum = crate::Decimal;
+    type Avg = crate::Decimal;
 }
 
 /// The Rust type of a field: a [`BaseType`] or an `Option` of one.

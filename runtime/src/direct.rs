@@ -104,7 +104,7 @@ macro_rules! via_value {
 
 // Scalar lists always take the general path too.
 via_value!(
-    rust_decimal::Decimal,
+    crate::Decimal,
     serde_json::Value,
     Vec<u8>,
     Vec<i32>,
@@ -112,7 +112,7 @@ via_value!(
     Vec<f64>,
     Vec<bool>,
     Vec<String>,
-    Vec<rust_decimal::Decimal>,
+    Vec<crate::Decimal>,
     Vec<chrono::DateTime<chrono::Utc>>
 );
 

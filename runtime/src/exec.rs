@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ScalarKind};
 use crate::sql::{Dialect, Statement};
 use crate::value::Value;
+use crate::Decimal;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use rust_decimal::Decimal;
 use sqlx::{Row, TypeInfo, ValueRef};
 
 /// A connection pool for one of the supported databases.
@@ -313,7 +313,7 @@ fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
         Value::Int(i) => q.bind(*i),
         Value::BigInt(i) => q.bind(*i),
         Value::Float(f) => q.bind(*f),
-        Value::Decimal(d) => q.bind(d.to_string()),
+        Value::Decimal(d) => q.bind(d.to_plain_string()),
         Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
         Value::Bytes(b) => q.bind(b.as_slice()),
         Value::Json(j) => q.bind(j.to_string()),
@@ -369,7 +369,7 @@ fn bind_postgres<'q>(q: PgQuery<'q>, v: &'q Value) -> PgQuery<'q> {
         Value::Int(i) => q.bind(*i),
         Value::BigInt(i) => q.bind(*i),
         Value::Float(f) => q.bind(*f),
-        Value::Decimal(d) => q.bind(*d),
+        Value::Decimal(d) => q.bind(d),
         Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
         Value::Bytes(b) => q.bind(b.as_slice()),
         Value::Json(j) => q.bind(sqlx::types::Json(j.as_ref())),
@@ -398,7 +398,7 @@ fn bind_pg_list<'q>(q: PgQuery<'q>, items: &'q [Value]) -> PgQuery<'q> {
         Some(Value::BigInt(_)) => q.bind(elements!(BigInt, |x: &i64| *x)),
         Some(Value::Float(_)) => q.bind(elements!(Float, |x: &f64| *x)),
         Some(Value::Bool(_)) => q.bind(elements!(Bool, |x: &bool| *x)),
-        Some(Value::Decimal(_)) => q.bind(elements!(Decimal, |x: &Decimal| *x)),
+        Some(Value::Decimal(_)) => q.bind(elements!(Decimal, |x: &Decimal| x.clone())),
         Some(Value::DateTime(_)) => q.bind(elements!(DateTime, |x: &DateTime<Utc>| x.naive_utc())),
         _ => q.bind(
             items
@@ -419,7 +419,8 @@ fn bind_mysql<'q>(q: MySqlQuery<'q>, v: &'q Value) -> MySqlQuery<'q> {
         Value::Int(i) => q.bind(*i),
         Value::BigInt(i) => q.bind(*i),
         Value::Float(f) => q.bind(*f),
-        Value::Decimal(d) => q.bind(*d),
+        // As text: MySQL converts it to the column's DECIMAL exactly.
+        Value::Decimal(d) => q.bind(d.to_plain_string()),
         Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
         Value::Bytes(b) => q.bind(b.as_slice()),
         Value::Json(j) => q.bind(j.to_string()),
@@ -438,7 +439,7 @@ fn value_to_json(v: &Value) -> serde_json::Value {
         Value::Int(i) => (*i).into(),
         Value::BigInt(i) => (*i).into(),
         Value::Float(f) => (*f).into(),
-        Value::Decimal(d) => d.to_string().into(),
+        Value::Decimal(d) => d.to_plain_string().into(),
         Value::String(s) | Value::Enum(s) => s.clone().into(),
         Value::Bytes(b) => b.iter().map(|x| serde_json::Value::from(*x)).collect(),
         Value::Json(j) => j.as_ref().clone(),
@@ -706,7 +707,8 @@ fn decode_postgres(
         "MONEY" => Value::Decimal(Decimal::new(
             row.try_get::<sqlx::postgres::types::PgMoney, _>(i)
                 .map_err(err)?
-                .0,
+                .0
+                .into(),
             2,
         )),
         "BYTEA" => Value::Bytes(row.try_get(i).map_err(err)?),
@@ -776,28 +778,21 @@ fn decode_postgres(
     coerce(v, spec)
 }
 
-/// A decimal as the database prints it, rounded to the 28 fractional digits `Decimal` holds
-/// and without trailing zeros: `DECIMAL(65,30)` (Prisma's default) pads every value to 30
-/// places, which `Decimal` cannot carry (and sqlx's own conversion turns into scales above 28
-/// that panic when bound again). Prisma returns decimals normalized in the same way.
+/// A decimal as the database prints it, exactly, without trailing zeros: `DECIMAL(65,30)`
+/// (Prisma's default) pads every value to 30 places, and Prisma returns decimals normalized.
 /// Scientific notation (`1.0e-20`, as SQLite prints REALs) is accepted too.
 fn parse_decimal(text: &str) -> std::result::Result<Decimal, String> {
+    use std::str::FromStr;
     let t = text.trim();
-    let parsed = if t.contains(['e', 'E']) {
+    let parsed = match t.parse::<f64>() {
         // Scientific notation comes from a double (SQLite REALs through JSON): read it as the
         // double it is, as a direct read of the REAL does, so both paths agree.
-        match t.parse::<f64>() {
-            Ok(f) => {
-                Decimal::from_str_exact(&f.to_string()).or_else(|_| Decimal::from_scientific(t))
-            }
-            Err(_) => Decimal::from_scientific(t),
-        }
-    } else {
-        t.parse::<Decimal>()
+        Ok(f) if t.contains(['e', 'E']) => Decimal::from_str(&f.to_string()),
+        _ => Decimal::from_str(t),
     };
     parsed
-        .map(|d| d.normalize())
-        .map_err(|e| format!("{text} does not fit in Decimal: {e}"))
+        .map(|d| d.normalized())
+        .map_err(|e| format!("{text} is not a decimal: {e}"))
 }
 
 /// `numeric` in binary (digit count, weight, sign, display scale, base-10000 digits) as text.
@@ -1137,9 +1132,10 @@ fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
                 .parse()
                 .map_err(|_| format!("`{s}` does not fit in BigInt"))?,
         ),
-        (ScalarKind::BigInt, Value::Decimal(d)) => {
-            Value::BigInt(i64::try_from(d.trunc()).map_err(|e| e.to_string())?)
-        }
+        (ScalarKind::BigInt, Value::Decimal(d)) => Value::BigInt(
+            bigdecimal::ToPrimitive::to_i64(&d.with_scale_round(0, bigdecimal::RoundingMode::Down))
+                .ok_or_else(|| format!("{d} does not fit in BigInt"))?,
+        ),
         (ScalarKind::Float, Value::BigInt(i)) => Value::Float(i as f64),
         (ScalarKind::Float, Value::Int(i)) => Value::Float(f64::from(i)),
         (ScalarKind::Float, Value::Decimal(d)) => Value::Float(
@@ -1153,9 +1149,8 @@ fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
         ),
         (ScalarKind::Decimal, Value::BigInt(i)) => Value::Decimal(Decimal::from(i)),
         (ScalarKind::Decimal, Value::Float(f)) => Value::Decimal(
-            Decimal::from_str_exact(&f.to_string())
-                .or_else(|_| Decimal::try_from(f))
-                .map_err(|e| e.to_string())?,
+            std::str::FromStr::from_str(&f.to_string())
+                .map_err(|e: bigdecimal::ParseBigDecimalError| e.to_string())?,
         ),
         (ScalarKind::Decimal, Value::String(s)) => Value::Decimal(parse_decimal(&s)?),
         (ScalarKind::Json, Value::String(s)) => Value::Json(Box::new(

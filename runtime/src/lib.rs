@@ -33,12 +33,12 @@ pub use value::{FromValue, IntoValue, Value};
 pub type DateTime = chrono::DateTime<chrono::Utc>;
 /// `Json` fields.
 pub type Json = serde_json::Value;
-pub use rust_decimal::Decimal;
+pub use bigdecimal::BigDecimal as Decimal;
 
 /// Re-exports generated code relies on, so that apps need no direct dependency on them.
 pub mod deps {
+    pub use bigdecimal;
     pub use chrono;
-    pub use rust_decimal;
     pub use serde;
     pub use serde_json;
     pub use sqlx;

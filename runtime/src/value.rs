@@ -4,8 +4,9 @@
 //! Every value a query carries is bound as a parameter; none is ever spliced into SQL text.
 
 use crate::error::Error;
+use crate::Decimal;
+use bigdecimal::ToPrimitive;
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 
 /// A database value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -76,7 +77,7 @@ impl Value {
             Value::BigInt(i) => GroupKey::Int(*i),
             Value::String(s) | Value::Enum(s) => GroupKey::Text(s.clone()),
             Value::Bytes(b) => GroupKey::Bytes(b.clone()),
-            Value::Decimal(d) => GroupKey::Text(d.normalize().to_string()),
+            Value::Decimal(d) => GroupKey::Text(d.normalized().to_string()),
             Value::DateTime(d) => GroupKey::Int(d.timestamp_micros()),
             Value::Float(f) => GroupKey::Int(f.to_bits() as i64),
             Value::Json(j) => GroupKey::Text(j.to_string()),
@@ -186,7 +187,9 @@ impl FromValue for i64 {
         match v {
             Value::BigInt(i) => Ok(i),
             Value::Int(i) => Ok(i64::from(i)),
-            Value::Decimal(d) => i64::try_from(d).map_err(|e| e.to_string()),
+            Value::Decimal(d) if d.is_integer() => d
+                .to_i64()
+                .ok_or_else(|| format!("{d} does not fit in BigInt")),
             other => Err(mismatch("BigInt", &other)),
         }
     }
@@ -214,7 +217,9 @@ impl FromValue for Decimal {
             Value::Int(i) => Ok(Decimal::from(i)),
             Value::BigInt(i) => Ok(Decimal::from(i)),
             Value::Float(f) => Decimal::try_from(f).map_err(|e| e.to_string()),
-            Value::String(s) => s.parse().map_err(|e: rust_decimal::Error| e.to_string()),
+            Value::String(s) => s
+                .parse()
+                .map_err(|e: bigdecimal::ParseBigDecimalError| e.to_string()),
             other => Err(mismatch("Decimal", &other)),
         }
     }

@@ -28,7 +28,7 @@ async fn client_generated_ids_and_database_defaults_on_postgres() {
         .unwrap();
     assert!(is_uuid(&ada.id, '4'), "uuid(): {}", ada.id);
     assert!(!ada.marketing_ok, "literal default from the database");
-    assert_eq!(ada.lifetime_value, quarry::Decimal::ZERO);
+    assert_eq!(ada.lifetime_value, quarry::Decimal::from(0));
     assert_eq!(
         ada.created_at, ada.updated_at,
         "now() and @updatedAt at create"
@@ -48,8 +48,8 @@ async fn client_generated_ids_and_database_defaults_on_postgres() {
     let o1 = c
         .order()
         .create(order::create(
-            quarry::Decimal::new(1000, 2),
-            quarry::Decimal::new(1190, 2),
+            quarry::Decimal::new((1000_i64).into(), 2),
+            quarry::Decimal::new((1190_i64).into(), 2),
             ada.id.clone(),
         ))
         .exec()
@@ -58,8 +58,8 @@ async fn client_generated_ids_and_database_defaults_on_postgres() {
     let o2 = c
         .order()
         .create(order::create(
-            quarry::Decimal::new(500, 2),
-            quarry::Decimal::new(595, 2),
+            quarry::Decimal::new((500_i64).into(), 2),
+            quarry::Decimal::new((595_i64).into(), 2),
             ada.id.clone(),
         ))
         .exec()
@@ -81,9 +81,13 @@ async fn client_generated_ids_and_database_defaults_on_postgres() {
     let o3 = c
         .order()
         .create(
-            order::create(quarry::Decimal::ONE, quarry::Decimal::ONE, ada.id.clone())
-                .set(order::number(), "INV-0001")
-                .set(order::status(), OrderStatus::Paid),
+            order::create(
+                quarry::Decimal::from(1),
+                quarry::Decimal::from(1),
+                ada.id.clone(),
+            )
+            .set(order::number(), "INV-0001")
+            .set(order::status(), OrderStatus::Paid),
         )
         .exec()
         .await

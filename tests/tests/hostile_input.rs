@@ -296,11 +296,14 @@ async fn postgres_null_then_value_of_native_types() {
             .set_null(invoice::reminder_mask())
     };
     let values = |d: quarry::Data<np::Invoice>| {
-        d.set(invoice::gross_legacy(), quarry::Decimal::new(1250, 2))
-            .set(invoice::cutoff_local(), time("1970-01-01T14:30:00Z"))
-            .set(invoice::ubl_document(), "<Invoice/>")
-            .set(invoice::pdf_object_id(), 42)
-            .set(invoice::reminder_mask(), "101")
+        d.set(
+            invoice::gross_legacy(),
+            quarry::Decimal::new((1250_i64).into(), 2),
+        )
+        .set(invoice::cutoff_local(), time("1970-01-01T14:30:00Z"))
+        .set(invoice::ubl_document(), "<Invoice/>")
+        .set(invoice::pdf_object_id(), 42)
+        .set(invoice::reminder_mask(), "101")
     };
     for (i, null_first) in [true, false].into_iter().enumerate() {
         let data = |n: usize| {

@@ -128,7 +128,7 @@ async fn reads_rows_prisma_wrote_to_sqlite() {
     // What Prisma's `findMany({ orderBy: { id: "asc" } })` returned for the same rows.
     let dec = |s: &str| Decimal::from_str(s).unwrap();
     assert_eq!(
-        d.iter().map(|d| d.calibration).collect::<Vec<_>>(),
+        d.iter().map(|d| d.calibration.clone()).collect::<Vec<_>>(),
         [
             dec("12345678901234567000"),
             dec("-0.5"),

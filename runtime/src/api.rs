@@ -2177,7 +2177,7 @@ impl Client {
     /// Runs independent queries, in order, in one transaction: all succeed or none does.
     /// `client.batch((q1, q2))` returns `(r1, r2)`; `client.batch(vec![q1, q2])` a `Vec`.
     pub async fn batch<B: Batch>(&self, queries: B) -> Result<B::Output> {
-        self.transaction(|tx| async move { queries.run_all(&tx).await })
+        self.atomic(|tx| async move { queries.run_all(&tx).await })
             .await
     }
 }

@@ -25,6 +25,9 @@ pub struct Client {
 struct TxState {
     conn: Option<Conn>,
     savepoints: usize,
+    /// Stops the statement running on `conn` from outside (interactive transactions only: the
+    /// implicit ones of single operations have no timeout).
+    canceller: Option<crate::exec::Canceller>,
 }
 
 impl Drop for TxState {
@@ -425,6 +428,33 @@ impl Client {
         Fut: std::future::Future<Output = std::result::Result<T, E>>,
         E: From<Error>,
     {
+        let timeout = options.timeout.unwrap_or(Duration::from_secs(5));
+        self.run_transaction(&options, Some(timeout), f).await
+    }
+
+    /// The transaction of one operation (a write and its reads, a nested write, a batch): all
+    /// or nothing, and as long as it takes, as a single statement would be. Prisma gives these
+    /// no timeout either; only interactive transactions have one.
+    pub(crate) async fn atomic<T, F, Fut>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        self.run_transaction(&TransactionOptions::default(), None, f)
+            .await
+    }
+
+    async fn run_transaction<T, E, F, Fut>(
+        &self,
+        options: &TransactionOptions,
+        timeout: Option<Duration>,
+        f: F,
+    ) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
         use futures_util::FutureExt;
         let (tx_client, savepoint) = match &self.tx {
             Some(tx) => {
@@ -437,14 +467,13 @@ impl Client {
                 self.execute_sql(&format!("SAVEPOINT {name}")).await?;
                 (self.clone(), Some(name))
             }
-            None => (self.begin(&options).await?, None),
+            None => (self.begin(options, timeout.is_some()).await?, None),
         };
-        let timeout = options.timeout.unwrap_or(Duration::from_secs(5));
-        let outcome = tokio::time::timeout(
-            timeout,
-            std::panic::AssertUnwindSafe(f(tx_client.clone())).catch_unwind(),
-        )
-        .await;
+        let work = std::panic::AssertUnwindSafe(f(tx_client.clone())).catch_unwind();
+        let outcome = match timeout {
+            Some(t) => tokio::time::timeout(t, work).await,
+            None => Ok(work.await),
+        };
         let finish = |commit: bool| {
             let tx_client = tx_client.clone();
             let savepoint = savepoint.clone();
@@ -484,10 +513,18 @@ impl Client {
                 std::panic::resume_unwind(panic)
             }
             Err(_) => {
+                // The statement that was running goes on in the server (or SQLite's worker)
+                // after its future is dropped; stop it, or the rollback would wait for it.
+                if let Some(tx) = &tx_client.tx {
+                    let canceller = tx.lock().await.canceller.clone();
+                    if let Some(c) = canceller {
+                        c.cancel(&self.inner.pool).await;
+                    }
+                }
                 let _ = finish(false).await;
                 Err(Error::Timeout(format!(
                     "the transaction did not finish within {} ms and was rolled back",
-                    timeout.as_millis()
+                    timeout.unwrap_or_default().as_millis()
                 ))
                 .into())
             }
@@ -495,9 +532,10 @@ impl Client {
     }
 
     /// Takes a connection and starts a transaction on it.
-    async fn begin(&self, options: &TransactionOptions) -> Result<Client> {
+    /// `cancellable`: the transaction can time out, so learn how to stop its statements.
+    async fn begin(&self, options: &TransactionOptions, cancellable: bool) -> Result<Client> {
         let max_wait = options.max_wait.unwrap_or(Duration::from_secs(2));
-        let conn = tokio::time::timeout(max_wait, self.inner.pool.acquire())
+        let mut conn = tokio::time::timeout(max_wait, self.inner.pool.acquire())
             .await
             .map_err(|_| {
                 Error::Timeout(format!(
@@ -505,11 +543,16 @@ impl Client {
                     max_wait.as_millis()
                 ))
             })??;
+        let canceller = match cancellable {
+            true => Some(conn.canceller().await?),
+            false => None,
+        };
         let client = Client {
             inner: self.inner.clone(),
             tx: Some(Arc::new(tokio::sync::Mutex::new(TxState {
                 conn: Some(conn),
                 savepoints: 0,
+                canceller,
             }))),
         };
         let level = options.isolation_level;

@@ -98,6 +98,75 @@ impl Conn {
     }
 }
 
+/// Stops the statement running on one connection, from outside it: what a transaction that
+/// timed out needs before it can roll back.
+#[derive(Debug, Clone)]
+pub(crate) enum Canceller {
+    /// The backend's process id, for `pg_cancel_backend` (a cancel request) from another
+    /// connection.
+    Postgres(i32),
+    /// The connection id, for `KILL QUERY` from another connection.
+    Mysql(u64),
+    /// The connection's handle, for `sqlite3_interrupt`.
+    Sqlite(crate::interrupt::SqliteInterrupt),
+}
+
+impl Conn {
+    /// How to stop this connection's statements later.
+    pub(crate) async fn canceller(&mut self) -> Result<Canceller> {
+        let err = |e| Error::from_sqlx(e, None);
+        Ok(match self {
+            Conn::Postgres(c) => Canceller::Postgres(
+                sqlx::query_scalar("SELECT pg_backend_pid()")
+                    .fetch_one(&mut **c)
+                    .await
+                    .map_err(err)?,
+            ),
+            Conn::Mysql(c) => Canceller::Mysql(
+                sqlx::query_scalar("SELECT CONNECTION_ID()")
+                    .fetch_one(&mut **c)
+                    .await
+                    .map_err(err)?,
+            ),
+            Conn::Sqlite(c) => {
+                let mut handle = c.lock_handle().await.map_err(err)?;
+                Canceller::Sqlite(crate::interrupt::SqliteInterrupt::new(
+                    handle.as_raw_handle(),
+                ))
+            }
+        })
+    }
+}
+
+impl Canceller {
+    /// Cancels whatever statement the connection runs now; best effort (the statement may
+    /// have finished meanwhile), so failures are only logged.
+    pub(crate) async fn cancel(&self, pool: &Pool) {
+        let result = match (self, pool) {
+            (Canceller::Postgres(pid), Pool::Postgres(p)) => {
+                sqlx::query("SELECT pg_cancel_backend($1)")
+                    .bind(pid)
+                    .execute(p)
+                    .await
+                    .map(drop)
+            }
+            (Canceller::Mysql(id), Pool::Mysql(p)) => sqlx::query("KILL QUERY ?")
+                .bind(id)
+                .execute(p)
+                .await
+                .map(drop),
+            (Canceller::Sqlite(handle), _) => {
+                handle.interrupt();
+                return;
+            }
+            _ => return,
+        };
+        if let Err(e) = result {
+            tracing::warn!(target: "quarry::query", error = %e, "could not cancel the statement of a timed-out transaction");
+        }
+    }
+}
+
 impl Pool {
     /// Takes a connection out of the pool (for a transaction).
     pub(crate) async fn acquire(&self) -> Result<Conn> {

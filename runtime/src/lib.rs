@@ -12,6 +12,7 @@ pub mod direct;
 pub mod error;
 pub mod exec;
 mod ids;
+mod interrupt;
 pub mod load;
 pub mod meta;
 pub mod nested;

@@ -591,7 +591,7 @@ pub async fn create(
     strategy: RelationLoadStrategy,
 ) -> Result<Record> {
     client
-        .transaction(|tx| async move {
+        .atomic(|tx| async move {
             let row = create_in(&tx, m, data).await?;
             w::read_back(&tx, m, &pk_of_row(m, &row), &read, strategy, "create").await
         })
@@ -608,7 +608,7 @@ pub async fn update(
     strategy: RelationLoadStrategy,
 ) -> Result<Record> {
     client
-        .transaction(|tx| async move {
+        .atomic(|tx| async move {
             let row = find_row(&tx, m, key_filter(&key))
                 .await?
                 .ok_or_else(|| not_found(m, "update"))?;
@@ -629,7 +629,7 @@ pub async fn upsert(
     strategy: RelationLoadStrategy,
 ) -> Result<Record> {
     client
-        .transaction(|tx| async move {
+        .atomic(|tx| async move {
             let row = match find_row(&tx, m, key_filter(&key)).await? {
                 Some(row) => update_in(&tx, m, pk_of_row(m, &row), update_data).await?,
                 None => create_in(&tx, m, create_data).await?,

@@ -226,7 +226,7 @@ pub async fn create(
         });
     }
     client
-        .transaction(|tx| async move {
+        .atomic(|tx| async move {
             let pk = insert_one(&tx, m, &values).await?;
             read_back(&tx, m, &pk, &read, strategy, "create").await
         })
@@ -244,7 +244,7 @@ pub async fn update(
 ) -> Result<Record> {
     let data = update_values(m, data);
     client
-        .transaction(|tx| async move {
+        .atomic(|tx| async move {
             let pk = find_pk(&tx, m, &key)
                 .await?
                 .ok_or_else(|| not_found(m, "update"))?;
@@ -296,7 +296,7 @@ pub async fn upsert(
     let update_data = update_values(m, update_data);
     let values = insert_values(m, &create_data)?;
     client
-        .transaction(|tx| async move {
+        .atomic(|tx| async move {
             let pk = match find_pk(&tx, m, &key).await? {
                 Some(pk) => {
                     update_by_pk(&tx, m, &pk, &update_data).await?;
@@ -318,7 +318,7 @@ pub async fn delete(
     strategy: RelationLoadStrategy,
 ) -> Result<Record> {
     client
-        .transaction(|tx| async move {
+        .atomic(|tx| async move {
             let pk = find_pk(&tx, m, &key)
                 .await?
                 .ok_or_else(|| not_found(m, "delete"))?;
@@ -430,6 +430,6 @@ pub async fn create_many(
     if single_statement {
         run(client.clone()).await
     } else {
-        client.transaction(run).await
+        client.atomic(run).await
     }
 }

@@ -430,3 +430,82 @@ async fn sqlite_lock_contention_is_retryable() {
     // Retried after the first writer is done, it succeeds.
     add_tag(&c, Backend::Sqlite, 2, "second").await.unwrap();
 }
+
+/// The implicit transaction of one write has no timeout: an update and a delete whose
+/// triggers take 6 s (longer than an interactive transaction's 5 s default) return their
+/// records, as in Prisma, instead of failing with P1008 and rolling back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn single_writes_outlive_the_interactive_timeout() {
+    for b in [Backend::Postgres, Backend::Mysql] {
+        let Some(f) = blog(b).await else { continue };
+        let c = &f.client;
+        add_tag(c, b, 1, "one").await.unwrap();
+        add_tag(c, b, 2, "two").await.unwrap();
+        let triggers: &[&str] = match b {
+            Backend::Postgres => &[
+                "CREATE FUNCTION slow() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(6); RETURN COALESCE(NEW, OLD); END $$ LANGUAGE plpgsql",
+                r#"CREATE TRIGGER slow_update BEFORE UPDATE ON "tags" FOR EACH ROW EXECUTE FUNCTION slow()"#,
+                r#"CREATE TRIGGER slow_delete BEFORE DELETE ON "tags" FOR EACH ROW EXECUTE FUNCTION slow()"#,
+            ],
+            _ => &[
+                "CREATE TRIGGER slow_update BEFORE UPDATE ON `tags` FOR EACH ROW SET @slept = SLEEP(6)",
+                "CREATE TRIGGER slow_delete BEFORE DELETE ON `tags` FOR EACH ROW SET @slept = SLEEP(6)",
+            ],
+        };
+        for sql in triggers {
+            c.raw().execute_raw(sql, vec![]).await.unwrap();
+        }
+        let (updated, deleted) = tokio::join!(
+            c.tag()
+                .update(
+                    db::tag::by_id(1),
+                    quarry::Data::new().set(db::tag::name(), "uno")
+                )
+                .exec(),
+            c.tag().delete(db::tag::by_id(2)).exec(),
+        );
+        assert_eq!(updated.unwrap().name, "uno", "{b:?}");
+        assert_eq!(deleted.unwrap().name, "two", "{b:?}");
+        assert_eq!(tag_names(c).await, ["uno"], "{b:?}");
+    }
+}
+
+// An interactive transaction that times out stops the statement it was running (PostgreSQL
+// cancel, MySQL KILL QUERY, SQLite interrupt) and rolls back at once, instead of waiting for
+// the statement to end.
+on_every_backend!(timed_out_transaction_cancels_its_statement, blog, |f, b| {
+    let c = &f.client;
+    let endless = match b {
+        Backend::Postgres => "SELECT pg_sleep(120)",
+        Backend::Mysql => "SELECT SLEEP(120)",
+        Backend::Sqlite => {
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) \
+             SELECT count(*) FROM (SELECT x FROM c LIMIT 100000000000)"
+        }
+    };
+    let started = std::time::Instant::now();
+    let err = c
+        .transaction_with(
+            TransactionOptions {
+                timeout: Some(Duration::from_millis(300)),
+                ..Default::default()
+            },
+            |tx| async move {
+                add_tag(&tx, b, 1, "rolled back").await?;
+                tx.raw().query_raw(endless, vec![]).await?;
+                Ok::<_, Error>(())
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{b:?}: {err:?}");
+    // Not a timing test: without the cancel the rollback would wait 120 s or more.
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{b:?}: {:?}",
+        started.elapsed()
+    );
+    assert!(tag_names(c).await.is_empty(), "{b:?}");
+    add_tag(c, b, 2, "after").await.unwrap();
+    assert_eq!(tag_names(c).await, ["after"], "{b:?}");
+});

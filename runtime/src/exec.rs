@@ -387,11 +387,27 @@ fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
         Value::Bytes(b) => q.bind(b.as_slice()),
         Value::Json(j) => q.bind(j.to_string()),
         Value::DateTime(d) => q.bind(sqlite_datetime_text(d)),
-        Value::List(items) => q.bind(
-            serde_json::Value::from(items.iter().map(value_to_json).collect::<Vec<_>>())
-                .to_string(),
-        ),
+        Value::List(items) => q.bind(json_list(items, |v| match v {
+            Value::DateTime(d) => Some(sqlite_datetime_text(d).into()),
+            _ => None,
+        })),
     }
+}
+
+/// A list as the JSON array that `json_each` (SQLite) or `JSON_TABLE` (MySQL) reads back
+/// into the values the database compares: each element as its own bind would be, bytes as hex
+/// (the SQL unhexes them), DateTimes as `datetime` formats them.
+fn json_list(items: &[Value], datetime: impl Fn(&Value) -> Option<serde_json::Value>) -> String {
+    let element = |v: &Value| match v {
+        Value::Bytes(b) => b
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<String>()
+            .into(),
+        Value::Bool(b) => i64::from(*b).into(),
+        other => datetime(other).unwrap_or_else(|| value_to_json(other)),
+    };
+    serde_json::Value::from(items.iter().map(element).collect::<Vec<_>>()).to_string()
 }
 
 /// `2024-01-02T03:04:05.678+00:00`: JavaScript's `toISOString()` with the `Z` spelled as
@@ -469,6 +485,7 @@ fn bind_pg_list<'q>(q: PgQuery<'q>, items: &'q [Value]) -> PgQuery<'q> {
         Some(Value::Bool(_)) => q.bind(elements!(Bool, |x: &bool| *x)),
         Some(Value::Decimal(_)) => q.bind(elements!(Decimal, |x: &Decimal| x.clone())),
         Some(Value::DateTime(_)) => q.bind(elements!(DateTime, |x: &DateTime<Utc>| x.naive_utc())),
+        Some(Value::Bytes(_)) => q.bind(elements!(Bytes, |x: &Vec<u8>| x.clone())),
         _ => q.bind(
             items
                 .iter()
@@ -494,10 +511,10 @@ fn bind_mysql<'q>(q: MySqlQuery<'q>, v: &'q Value) -> MySqlQuery<'q> {
         Value::Bytes(b) => q.bind(b.as_slice()),
         Value::Json(j) => q.bind(j.to_string()),
         Value::DateTime(d) => q.bind(d.naive_utc()),
-        Value::List(items) => q.bind(
-            serde_json::Value::from(items.iter().map(value_to_json).collect::<Vec<_>>())
-                .to_string(),
-        ),
+        Value::List(items) => q.bind(json_list(items, |v| match v {
+            Value::DateTime(d) => Some(d.format("%Y-%m-%d %H:%M:%S%.6f").to_string().into()),
+            _ => None,
+        })),
     }
 }
 

@@ -355,3 +355,94 @@ async fn postgres_null_then_value_of_native_types() {
     assert_eq!(with_oid(None).await.unwrap(), 0);
     assert_eq!(with_oid(Some(42)).await.unwrap(), 4);
 }
+
+// `in` and `not_in` lists longer than any database's bind limit (100,000 values) match what
+// they say, in reads and writes, for integers, strings, DateTimes and enums.
+on_every_backend!(in_lists_of_any_length, blog, |f, backend| {
+    use quarry_tests::generated::blog::Role;
+    let c = &f.client;
+    for i in 1..=40 {
+        let role = if i % 4 == 0 {
+            Role::Admin
+        } else {
+            Role::Reader
+        };
+        c.user()
+            .create(
+                user::create(format!("u{i}@example.com"))
+                    .set(user::name(), format!("Name{i}"))
+                    .set(user::role(), role),
+            )
+            .exec()
+            .await
+            .unwrap();
+    }
+    let users = c.user().find_many().exec().await.unwrap();
+    let count = |filter: quarry::Filter<User>| c.user().count().filter(filter).exec();
+    // Odd ids among 100,000 candidates that mostly match nothing.
+    let odd: Vec<i32> = (-50_000..50_000).filter(|i| i % 2 != 0).collect();
+    let odd_users = users.iter().filter(|u| u.id % 2 != 0).count() as i64;
+    assert_eq!(
+        count(user::id().in_(odd.clone())).await.unwrap(),
+        odd_users,
+        "{backend:?}"
+    );
+    assert_eq!(
+        count(user::id().not_in(odd.clone())).await.unwrap(),
+        40 - odd_users,
+        "{backend:?}"
+    );
+    // Strings, with the case-insensitive mode.
+    let mut emails: Vec<String> = (0..100_000)
+        .map(|i| format!("nobody{i}@example.com"))
+        .collect();
+    emails.push("u7@example.com".into());
+    emails.push("U8@EXAMPLE.COM".into());
+    let exact = if backend == Backend::Mysql { 2 } else { 1 };
+    assert_eq!(
+        count(user::email().in_(emails.clone())).await.unwrap(),
+        exact,
+        "{backend:?}"
+    );
+    assert_eq!(
+        count(user::email().in_(emails.clone()).insensitive())
+            .await
+            .unwrap(),
+        2,
+        "{backend:?}"
+    );
+    // DateTimes as read back, among others that match nothing.
+    let mut times: Vec<_> = users.iter().map(|u| u.created_at).collect();
+    let base = times[0];
+    times.extend((1..2000).map(|s| base + chrono::Duration::days(s)));
+    assert_eq!(
+        count(user::created_at().in_(times)).await.unwrap(),
+        40,
+        "{backend:?}"
+    );
+    // Enums.
+    let admins: Vec<Role> = std::iter::repeat_n(Role::Admin, 1500).collect();
+    assert_eq!(
+        count(user::role().in_(admins.clone())).await.unwrap(),
+        10,
+        "{backend:?}"
+    );
+    // Writes take the same filter.
+    let n = c
+        .user()
+        .update_many(Data::new().set(user::verified(), true))
+        .filter(user::id().in_(odd.clone()))
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(n as i64, odd_users, "{backend:?}");
+    let n = c
+        .user()
+        .delete_many()
+        .filter(user::role().not_in(admins))
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(n, 30, "{backend:?}");
+    assert_eq!(c.user().count().exec().await.unwrap(), 10, "{backend:?}");
+});

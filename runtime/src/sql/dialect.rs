@@ -38,6 +38,18 @@ impl Dialect {
     /// Writes the placeholder for the `n`-th bind (1-based), with a cast where the column
     /// needs one (PostgreSQL enums and non-text types compared with text parameters).
     pub fn placeholder_into(self, n: usize, field: Option<&FieldMeta>, out: &mut String) {
+        self.placeholder_of(n, field, field.is_some_and(|f| f.list), out)
+    }
+
+    /// [`Dialect::placeholder_into`] for a value that is an array of the field's type when
+    /// `array` is set (a scalar list, or a long `in` list bound as one parameter).
+    pub(crate) fn placeholder_of(
+        self,
+        n: usize,
+        field: Option<&FieldMeta>,
+        array: bool,
+        out: &mut String,
+    ) {
         use std::fmt::Write;
         match self {
             Dialect::Postgres => {
@@ -58,7 +70,7 @@ impl Dialect {
                 });
                 if let Some(ty) = native_cast {
                     let _ = write!(out, "CAST(${n} AS {ty}");
-                    if field.is_some_and(|f| f.list) {
+                    if array {
                         out.push_str("[]");
                     }
                     out.push(')');
@@ -74,7 +86,7 @@ impl Dialect {
                         let _ = write!(out, "${n}");
                         out.push_str(" AS ");
                         self.quote_into(ty, out);
-                        if field.is_some_and(|f| f.list) {
+                        if array {
                             out.push_str("[]");
                         }
                         out.push(')');
@@ -110,6 +122,12 @@ impl Dialect {
         }
     }
 }
+
+/// The most values an `in` / `not_in` list binds one by one. A longer list binds as one
+/// parameter (a PostgreSQL array, a JSON array on SQLite and MySQL), so that no list is too
+/// long for a database's bind limit (32,766 on SQLite, 65,535 on PostgreSQL and MySQL) and
+/// statements with long lists share one text.
+pub(crate) const INLINE_LIST_MAX: usize = 1000;
 
 /// The escape character of LIKE patterns built by [`like_pattern`]. Not a backslash: how a
 /// backslash in a string literal reads depends on server settings (MySQL's

@@ -37,6 +37,8 @@ pub(crate) trait Sink {
     fn ident(&mut self, s: &'static str);
     /// A bound value; `field` tells the column it is compared with (for casts).
     fn bind(&mut self, v: &Value, field: Option<&'static FieldMeta>);
+    /// A list bound as one parameter whose elements compare with `field`'s column.
+    fn bind_array(&mut self, values: &[Value], field: &'static FieldMeta);
     /// A table alias `t<n>`.
     fn alias(&mut self, n: usize);
     /// The dialect SQL is written for.
@@ -82,6 +84,12 @@ impl Sink for TextSink {
         self.binds.push(bind_value(v, field));
         self.dialect
             .placeholder_into(self.binds.len(), field, &mut self.text);
+    }
+
+    fn bind_array(&mut self, values: &[Value], field: &'static FieldMeta) {
+        self.binds.push(Value::List(values.to_vec()));
+        self.dialect
+            .placeholder_of(self.binds.len(), Some(field), true, &mut self.text);
     }
 
     fn alias(&mut self, n: usize) {
@@ -138,6 +146,12 @@ impl Sink for ShapeSink {
             .map(|f| (f.enum_db_name, f.native_type))
             .hash(&mut self.hasher);
         self.binds.push(bind_value(v, field));
+    }
+
+    fn bind_array(&mut self, values: &[Value], field: &'static FieldMeta) {
+        4u8.hash(&mut self.hasher);
+        (field.enum_db_name, field.native_type).hash(&mut self.hasher);
+        self.binds.push(Value::List(values.to_vec()));
     }
 
     fn alias(&mut self, n: usize) {

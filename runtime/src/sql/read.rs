@@ -1,8 +1,8 @@
 //! SELECT statements: rows, related rows, counts and aggregates.
 
-use super::dialect::{like_pattern, LIKE_ESCAPE};
+use super::dialect::{like_pattern, INLINE_LIST_MAX, LIKE_ESCAPE};
 use super::{Dialect, Sink};
-use crate::meta::{Link, ModelMeta, ScalarKind};
+use crate::meta::{FieldMeta, Link, ModelMeta, ScalarKind};
 use crate::query::{
     Aggregate, AggregateArgs, Direction, Filter, FindArgs, Having, Nulls, OrderBy, Quantifier,
     RelationCount, ScalarOp,
@@ -239,6 +239,11 @@ fn scalar_filter(
                 s.sql(if not { "1=1" } else { "1=0" });
                 return;
             }
+            if vs.len() > INLINE_LIST_MAX {
+                col(s);
+                list_parameter(s, meta, vs, not, lower);
+                return;
+            }
             col(s);
             s.sql(if not { " NOT IN (" } else { " IN (" });
             for (i, v) in vs.iter().enumerate() {
@@ -319,6 +324,71 @@ fn sqlite_text_match(
             });
         }
     }
+}
+
+/// ` IN (...)` / ` NOT IN (...)` over a list bound as one parameter (after the column): a
+/// PostgreSQL array, or a JSON array that SQLite's `json_each` and MySQL's `JSON_TABLE` turn
+/// into rows. The values compare as inline binds would: each side keeps its type and the
+/// column's affinity or collation decides (MySQL: `CAST(... AS CHAR)` takes the connection's
+/// character set and yields to the column's collation).
+fn list_parameter(
+    s: &mut dyn Sink,
+    field: &'static FieldMeta,
+    values: &[Value],
+    not: bool,
+    lower: bool,
+) {
+    s.sql(if not {
+        " NOT IN (SELECT "
+    } else {
+        " IN (SELECT "
+    });
+    if lower {
+        s.sql("LOWER(");
+    }
+    match s.dialect() {
+        Dialect::Postgres => {
+            s.sql("v");
+            if lower {
+                s.sql(")");
+            }
+            s.sql(" FROM unnest(");
+            s.bind_array(values, field);
+            s.sql(") AS v)");
+            return;
+        }
+        Dialect::Sqlite => {
+            s.sql(match field.kind {
+                ScalarKind::Bytes => "unhex(value)",
+                _ => "value",
+            });
+            if lower {
+                s.sql(")");
+            }
+            s.sql(" FROM json_each(");
+            s.bind_array(values, field);
+            s.sql("))");
+            return;
+        }
+        Dialect::Mysql => {}
+    }
+    let (value, column) = match field.kind {
+        ScalarKind::Int | ScalarKind::BigInt | ScalarKind::Boolean => ("v", "BIGINT"),
+        ScalarKind::Float => ("v", "DOUBLE"),
+        ScalarKind::Decimal => ("v", "DECIMAL(65,30)"),
+        ScalarKind::DateTime => ("v", "DATETIME(6)"),
+        ScalarKind::Bytes => ("UNHEX(v)", "LONGTEXT"),
+        ScalarKind::String | ScalarKind::Enum | ScalarKind::Json => ("CAST(v AS CHAR)", "LONGTEXT"),
+    };
+    s.sql(value);
+    if lower {
+        s.sql(")");
+    }
+    s.sql(" FROM JSON_TABLE(");
+    s.bind_array(values, field);
+    s.sql(", '$[*]' COLUMNS (v ");
+    s.sql(column);
+    s.sql(" PATH '$')) AS t)");
 }
 
 fn order_sql(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, o: &OrderBy, reverse: bool) {

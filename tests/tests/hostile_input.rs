@@ -343,6 +343,34 @@ async fn postgres_null_then_value_of_native_types() {
         .await
         .unwrap();
     }
+    // The issue's own columns: `smallint`, `date` and `inet` on an account, NULL first.
+    use quarry_tests::generated::native_postgres::account;
+    for _ in 0..2 {
+        c.account()
+            .update(
+                account::by_id(ACCOUNT),
+                quarry::Data::new()
+                    .set_null(account::age())
+                    .set_null(account::birth_date())
+                    .set_null(account::last_login_ip()),
+            )
+            .exec()
+            .await
+            .unwrap();
+        let a = c
+            .account()
+            .update(
+                account::by_id(ACCOUNT),
+                quarry::Data::new()
+                    .set(account::age(), 7)
+                    .set(account::birth_date(), time("2000-01-02T00:00:00Z"))
+                    .set(account::last_login_ip(), "10.0.0.1"),
+            )
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(a.age, Some(7));
+    }
     let with_oid = |v: Option<i64>| {
         c.invoice()
             .count()

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::exec::{ColumnSpec, Conn, Pool, Target};
+use crate::pool::{ConnPool, PoolConfig};
 use crate::query::RelationLoadStrategy;
 use crate::sql::{Dialect, StatementCache};
 use std::path::{Path, PathBuf};
@@ -20,10 +21,12 @@ pub struct Client {
     tx: Option<Arc<tokio::sync::Mutex<TxState>>>,
 }
 
-/// The connection of an open transaction, and how deep its savepoints go.
+/// The connection of an open transaction, and how deep its savepoints go; or the connection
+/// one read operation runs all its statements on (`transaction: false`).
 #[derive(Debug)]
 struct TxState {
     conn: Option<Conn>,
+    transaction: bool,
     savepoints: usize,
     /// Stops the statement running on `conn` from outside (interactive transactions only: the
     /// implicit ones of single operations have no timeout).
@@ -34,8 +37,11 @@ impl Drop for TxState {
     fn drop(&mut self) {
         // Dropped before commit or rollback (a panic, a cancelled future): close the connection
         // so that the server rolls the transaction back; never return it to the pool mid-way.
+        // A read's connection goes back (unless a statement was cut off: see `Pooled`).
         if let Some(conn) = self.conn.take() {
-            conn.close_on_drop();
+            if self.transaction {
+                conn.close_on_drop();
+            }
         }
     }
 }
@@ -178,12 +184,15 @@ fn sqlite_path(url: &str, base_dir: Option<&Path>) -> (PathBuf, Option<String>) 
     (path, query)
 }
 
-fn pool_options<DB: sqlx::Database>(p: &PoolParams) -> sqlx::pool::PoolOptions<DB> {
+fn pool_config(p: &PoolParams) -> PoolConfig {
     // Prisma's default pool size: cores * 2 + 1.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
-    sqlx::pool::PoolOptions::new()
-        .max_connections(p.connection_limit.unwrap_or(cores * 2 + 1))
-        .acquire_timeout(p.pool_timeout.unwrap_or(Duration::from_secs(10)))
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    PoolConfig {
+        max_connections: p.connection_limit.map_or(cores * 2 + 1, |n| n as usize),
+        acquire_timeout: p.pool_timeout.unwrap_or(Duration::from_secs(10)),
+        idle_timeout: Duration::from_secs(10 * 60),
+        max_lifetime: Duration::from_secs(30 * 60),
+    }
 }
 
 impl Client {
@@ -210,6 +219,7 @@ impl Client {
     pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Client> {
         let (url, params) = split_params(url.trim())?;
         let connect_timeout = params.connect_timeout.unwrap_or(Duration::from_secs(5));
+        let config = pool_config(&params);
         let connecting = async {
             if url.starts_with("file:") || url.starts_with("sqlite:") {
                 let (path, query) = sqlite_path(&url, options.base_dir.as_deref());
@@ -225,11 +235,8 @@ impl Client {
                         }
                     }
                 }
-                let pool = pool_options(&params)
-                    .connect_with(opts)
-                    .await
-                    .map_err(|e| connect_error(e, &path.display().to_string()))?;
-                Ok(Pool::Sqlite(pool))
+                let first = first_connection(&opts, &path.display().to_string()).await?;
+                Ok((Pool::Sqlite(ConnPool::new(opts, config, Some(first))), true))
             } else if url.starts_with("postgresql://") || url.starts_with("postgres://") {
                 // UTC sessions: TIMESTAMP <-> TIMESTAMPTZ conversions never shift values.
                 let mut opts = sqlx::postgres::PgConnectOptions::from_str(&url)
@@ -238,22 +245,26 @@ impl Client {
                 if let Some(schema) = &params.schema {
                     opts = opts.options([("search_path", schema.as_str())]);
                 }
-                probe::<sqlx::PgConnection>(&opts, &url).await?;
-                let pool = pool_options(&params)
-                    .connect_with(opts)
-                    .await
-                    .map_err(|e| connect_error(e, &redact(&url)))?;
-                Ok(Pool::Postgres(pool))
+                let first = first_connection(&opts, &redact(&url)).await?;
+                Ok((
+                    Pool::Postgres(ConnPool::new(opts, config, Some(first))),
+                    true,
+                ))
             } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
                 let url = url.replacen("mariadb://", "mysql://", 1);
                 let opts = sqlx::mysql::MySqlConnectOptions::from_str(&url)
                     .map_err(|e| Error::Configuration(e.to_string()))?;
-                probe::<sqlx::MySqlConnection>(&opts, &url).await?;
-                let pool = pool_options(&params)
-                    .connect_with(opts)
+                let mut first: sqlx::MySqlConnection =
+                    first_connection(&opts, &redact(&url)).await?;
+                let version: Option<String> = sqlx::query_scalar("SELECT VERSION()")
+                    .fetch_one(&mut first)
                     .await
-                    .map_err(|e| connect_error(e, &redact(&url)))?;
-                Ok(Pool::Mysql(pool))
+                    .ok();
+                let returning = version.as_deref().is_some_and(mariadb_with_returning);
+                Ok((
+                    Pool::Mysql(ConnPool::new(opts, config, Some(first))),
+                    returning,
+                ))
             } else {
                 Err(Error::Configuration(format!(
                     "unsupported database URL `{}`: expected file:, sqlite:, postgresql://, postgres:// or mysql://",
@@ -261,25 +272,15 @@ impl Client {
                 )))
             }
         };
-        let pool = tokio::time::timeout(connect_timeout, connecting)
+        let (pool, insert_returning) = tokio::time::timeout(connect_timeout, connecting)
             .await
             .map_err(|_| {
-                Error::Timeout(format!(
-                    "could not connect to {} within {}s (connect_timeout)",
-                    redact(&url),
-                    connect_timeout.as_secs()
-                ))
-            })??;
-        let insert_returning = match &pool {
-            Pool::Mysql(p) => {
-                let version: Option<String> = sqlx::query_scalar("SELECT VERSION()")
-                    .fetch_one(p)
-                    .await
-                    .ok();
-                version.as_deref().is_some_and(mariadb_with_returning)
-            }
-            _ => true,
-        };
+            Error::Timeout(format!(
+                "could not connect to {} within {}s (connect_timeout)",
+                redact(&url),
+                connect_timeout.as_secs()
+            ))
+        })??;
         let strategy = options
             .relation_load_strategy
             .unwrap_or(RelationLoadStrategy::default_for(pool.dialect()));
@@ -402,6 +403,44 @@ impl Client {
     /// True inside a transaction.
     pub fn in_transaction(&self) -> bool {
         self.tx.is_some()
+    }
+
+    /// Runs a read operation with all its statements on one connection (a query and its
+    /// includes: one connection taken from the pool, not one per statement). Outside a
+    /// transaction, a connection that died while idle (a server restart, an idle timeout on
+    /// the server) fails the first statement; reads are safe to repeat, so the read runs again
+    /// on a new connection.
+    pub(crate) async fn read<T, F, Fut>(&self, f: F) -> Result<T>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        if self.tx.is_some() {
+            return f(self.clone()).await;
+        }
+        let conn = self.inner.pool.acquire().await?;
+        let reused = conn.reused();
+        match f(self.pinned(conn)).await {
+            Err(Error::Connection(_)) if reused => {
+                let conn = self.inner.pool.acquire_new().await?;
+                f(self.pinned(conn)).await
+            }
+            other => other,
+        }
+    }
+
+    /// A client that runs every statement on `conn`, which goes back to the pool when the last
+    /// clone is dropped.
+    fn pinned(&self, conn: Conn) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            tx: Some(Arc::new(tokio::sync::Mutex::new(TxState {
+                conn: Some(conn),
+                transaction: false,
+                savepoints: 0,
+                canceller: None,
+            }))),
+        }
     }
 
     /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back when it returns
@@ -531,11 +570,12 @@ impl Client {
         }
     }
 
-    /// Takes a connection and starts a transaction on it.
+    /// Takes a connection and starts a transaction on it. A connection that died while idle
+    /// fails before anything ran, so the start is repeated on a new one.
     /// `cancellable`: the transaction can time out, so learn how to stop its statements.
     async fn begin(&self, options: &TransactionOptions, cancellable: bool) -> Result<Client> {
         let max_wait = options.max_wait.unwrap_or(Duration::from_secs(2));
-        let mut conn = tokio::time::timeout(max_wait, self.inner.pool.acquire())
+        let conn = tokio::time::timeout(max_wait, self.inner.pool.acquire())
             .await
             .map_err(|_| {
                 Error::Timeout(format!(
@@ -543,6 +583,22 @@ impl Client {
                     max_wait.as_millis()
                 ))
             })??;
+        let reused = conn.reused();
+        match self.start(conn, options, cancellable).await {
+            Err(Error::Connection(_)) if reused => {
+                let conn = self.inner.pool.acquire_new().await?;
+                self.start(conn, options, cancellable).await
+            }
+            other => other,
+        }
+    }
+
+    async fn start(
+        &self,
+        mut conn: Conn,
+        options: &TransactionOptions,
+        cancellable: bool,
+    ) -> Result<Client> {
         let canceller = match cancellable {
             true => Some(conn.canceller().await?),
             false => None,
@@ -551,6 +607,7 @@ impl Client {
             inner: self.inner.clone(),
             tx: Some(Arc::new(tokio::sync::Mutex::new(TxState {
                 conn: Some(conn),
+                transaction: true,
                 savepoints: 0,
                 canceller,
             }))),
@@ -642,11 +699,7 @@ impl Client {
 
     /// Closes every connection.
     pub async fn close(&self) {
-        match &self.inner.pool {
-            Pool::Sqlite(p) => p.close().await,
-            Pool::Postgres(p) => p.close().await,
-            Pool::Mysql(p) => p.close().await,
-        }
+        self.inner.pool.close().await
     }
 }
 
@@ -666,19 +719,16 @@ fn transaction_ended() -> Error {
     Error::InvalidQuery("the transaction has already been committed or rolled back".into())
 }
 
-/// Opens and closes one connection outside the pool. sqlx's pool retries a refused connection
-/// until its timeout runs out, which would report a server that is down as a `Timeout` after
-/// `connect_timeout`; a direct attempt reports it as a `Connection` error at once.
-async fn probe<C: sqlx::Connection>(
+/// The pool's first connection, opened at connect time so that a bad URL or a server that is
+/// down is reported at once (a refused connection as a `Connection` error, not retried until a
+/// timeout as sqlx's pool did).
+async fn first_connection<C: sqlx::Connection>(
     opts: &<C as sqlx::Connection>::Options,
-    url: &str,
-) -> Result<()> {
-    let conn = C::connect_with(opts)
+    target: &str,
+) -> Result<C> {
+    C::connect_with(opts)
         .await
-        .map_err(|e| connect_error(e, &redact(url)))?;
-    // The server already accepted the session; a failure to say goodbye changes nothing.
-    let _ = conn.close().await;
-    Ok(())
+        .map_err(|e| connect_error(e, target))
 }
 
 fn connect_error(e: sqlx::Error, target: &str) -> Error {

@@ -6,21 +6,23 @@
 
 use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ScalarKind};
+use crate::pool::{ConnPool, Pooled};
 use crate::sql::{Dialect, Statement};
 use crate::value::Value;
 use crate::Decimal;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use sqlx::{Row, TypeInfo, ValueRef};
+use std::sync::Arc;
 
-/// A connection pool for one of the supported databases.
+/// A connection pool for one of the supported databases ([`ConnPool`]).
 #[derive(Debug, Clone)]
 pub enum Pool {
     /// SQLite.
-    Sqlite(sqlx::SqlitePool),
+    Sqlite(Arc<ConnPool<sqlx::SqliteConnection>>),
     /// PostgreSQL.
-    Postgres(sqlx::PgPool),
+    Postgres(Arc<ConnPool<sqlx::PgConnection>>),
     /// MySQL / MariaDB.
-    Mysql(sqlx::MySqlPool),
+    Mysql(Arc<ConnPool<sqlx::MySqlConnection>>),
 }
 
 impl Pool {
@@ -78,12 +80,12 @@ fn timed<T>(
     }
 }
 
-/// A pooled connection of one of the supported databases (held by a transaction).
+/// A pooled connection of one of the supported databases.
 #[derive(Debug)]
 pub(crate) enum Conn {
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
-    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
-    Mysql(sqlx::pool::PoolConnection<sqlx::MySql>),
+    Sqlite(Pooled<sqlx::SqliteConnection>),
+    Postgres(Pooled<sqlx::PgConnection>),
+    Mysql(Pooled<sqlx::MySqlConnection>),
 }
 
 impl Conn {
@@ -91,9 +93,26 @@ impl Conn {
     /// whatever transaction was open on it.
     pub(crate) fn close_on_drop(self) {
         match self {
-            Conn::Sqlite(mut c) => c.close_on_drop(),
-            Conn::Postgres(mut c) => c.close_on_drop(),
-            Conn::Mysql(mut c) => c.close_on_drop(),
+            Conn::Sqlite(c) => c.discard(),
+            Conn::Postgres(c) => c.discard(),
+            Conn::Mysql(c) => c.discard(),
+        }
+    }
+
+    /// The connection came from the idle list rather than being opened for this use.
+    pub(crate) fn reused(&self) -> bool {
+        match self {
+            Conn::Sqlite(c) => c.reused(),
+            Conn::Postgres(c) => c.reused(),
+            Conn::Mysql(c) => c.reused(),
+        }
+    }
+
+    fn set_in_flight(&mut self, in_flight: bool) {
+        match self {
+            Conn::Sqlite(c) => c.set_in_flight(in_flight),
+            Conn::Postgres(c) => c.set_in_flight(in_flight),
+            Conn::Mysql(c) => c.set_in_flight(in_flight),
         }
     }
 }
@@ -143,18 +162,24 @@ impl Canceller {
     /// have finished meanwhile), so failures are only logged.
     pub(crate) async fn cancel(&self, pool: &Pool) {
         let result = match (self, pool) {
-            (Canceller::Postgres(pid), Pool::Postgres(p)) => {
-                sqlx::query("SELECT pg_cancel_backend($1)")
+            (Canceller::Postgres(pid), Pool::Postgres(p)) => match p.acquire().await {
+                Ok(mut c) => sqlx::query("SELECT pg_cancel_backend($1)")
                     .bind(pid)
-                    .execute(p)
+                    .execute(&mut *c)
                     .await
-                    .map(drop)
-            }
-            (Canceller::Mysql(id), Pool::Mysql(p)) => sqlx::query("KILL QUERY ?")
-                .bind(id)
-                .execute(p)
-                .await
-                .map(drop),
+                    .map_err(|e| Error::from_sqlx(e, None))
+                    .map(drop),
+                Err(e) => Err(e),
+            },
+            (Canceller::Mysql(id), Pool::Mysql(p)) => match p.acquire().await {
+                Ok(mut c) => sqlx::query("KILL QUERY ?")
+                    .bind(id)
+                    .execute(&mut *c)
+                    .await
+                    .map_err(|e| Error::from_sqlx(e, None))
+                    .map(drop),
+                Err(e) => Err(e),
+            },
             (Canceller::Sqlite(handle), _) => {
                 handle.interrupt();
                 return;
@@ -171,16 +196,29 @@ impl Pool {
     /// Takes a connection out of the pool (for a transaction).
     pub(crate) async fn acquire(&self) -> Result<Conn> {
         Ok(match self {
-            Pool::Sqlite(p) => {
-                Conn::Sqlite(p.acquire().await.map_err(|e| Error::from_sqlx(e, None))?)
-            }
-            Pool::Postgres(p) => {
-                Conn::Postgres(p.acquire().await.map_err(|e| Error::from_sqlx(e, None))?)
-            }
-            Pool::Mysql(p) => {
-                Conn::Mysql(p.acquire().await.map_err(|e| Error::from_sqlx(e, None))?)
-            }
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+            Pool::Mysql(p) => Conn::Mysql(p.acquire().await?),
         })
+    }
+
+    /// A newly opened connection, after closing the idle ones: one of them was found dead,
+    /// and the others most likely died with it (a server restart).
+    pub(crate) async fn acquire_new(&self) -> Result<Conn> {
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire_new().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.acquire_new().await?),
+            Pool::Mysql(p) => Conn::Mysql(p.acquire_new().await?),
+        })
+    }
+
+    /// Closes the idle connections and refuses new acquisitions.
+    pub(crate) async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+            Pool::Mysql(p) => p.close().await,
+        }
     }
 }
 
@@ -190,17 +228,27 @@ pub(crate) enum Target<'a> {
     Conn(&'a mut Conn),
 }
 
+/// Runs `$run` on the target's connection (taken from the pool for this statement when the
+/// target is the pool), marking the statement in flight until it has run to its end.
 macro_rules! on_target {
-    ($target:expr, $run:ident, $($arg:expr),*) => {
-        match $target {
-            Target::Pool(Pool::Sqlite(p)) => $run!(p, bind_sqlite, sqlite $(, $arg)*),
-            Target::Pool(Pool::Postgres(p)) => $run!(p, bind_postgres, postgres $(, $arg)*),
-            Target::Pool(Pool::Mysql(p)) => $run!(p, bind_mysql, mysql $(, $arg)*),
-            Target::Conn(Conn::Sqlite(c)) => $run!(&mut **c, bind_sqlite, sqlite $(, $arg)*),
-            Target::Conn(Conn::Postgres(c)) => $run!(&mut **c, bind_postgres, postgres $(, $arg)*),
-            Target::Conn(Conn::Mysql(c)) => $run!(&mut **c, bind_mysql, mysql $(, $arg)*),
-        }
-    };
+    ($target:expr, $run:ident, $($arg:expr),*) => {{
+        let mut held;
+        let conn: &mut Conn = match $target {
+            Target::Pool(pool) => {
+                held = pool.acquire().await?;
+                &mut held
+            }
+            Target::Conn(c) => c,
+        };
+        conn.set_in_flight(true);
+        let result = match &mut *conn {
+            Conn::Sqlite(c) => $run!(&mut **c, bind_sqlite, sqlite $(, $arg)*),
+            Conn::Postgres(c) => $run!(&mut **c, bind_postgres, postgres $(, $arg)*),
+            Conn::Mysql(c) => $run!(&mut **c, bind_mysql, mysql $(, $arg)*),
+        };
+        conn.set_in_flight(false);
+        result
+    }};
 }
 
 macro_rules! fetch_rows {
@@ -232,11 +280,12 @@ macro_rules! decode_rows {
 }
 
 macro_rules! execute_statement {
-    ($exec:expr, $bind:ident, $db:ident, $stmt:expr) => {
+    ($exec:expr, $bind:ident, $db:ident, $stmt:expr, $model:expr) => {
         bind_all(new_query(&$stmt), &$stmt.binds, $bind)
             .execute($exec)
             .await
             .map(|r| r.rows_affected())
+            .map_err(|e| Error::from_sqlx(e, $model))
     };
 }
 
@@ -278,13 +327,23 @@ impl Target<'_> {
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = std::time::Instant::now();
         let query = bind_all(new_query(stmt), &stmt.binds, bind_postgres);
-        let result = match self {
-            Target::Pool(Pool::Postgres(p)) => query.fetch_all(p).instrument(span).await,
-            Target::Conn(Conn::Postgres(c)) => query.fetch_all(&mut **c).instrument(span).await,
+        let mut held;
+        let conn = match self {
+            Target::Pool(pool @ Pool::Postgres(_)) => {
+                held = pool.acquire().await?;
+                &mut held
+            }
+            Target::Conn(c @ Conn::Postgres(_)) => c,
+            _ => return Ok(None),
+        };
+        conn.set_in_flight(true);
+        let result = match &mut *conn {
+            Conn::Postgres(c) => query.fetch_all(&mut **c).instrument(span).await,
             _ => return Ok(None),
         }
         .map(Some)
         .map_err(|e| Error::from_sqlx(e, Some(model)));
+        conn.set_in_flight(false);
         timed(
             &stmt.sql,
             |r: &Option<Vec<sqlx::postgres::PgRow>>| r.as_ref().map_or(0, Vec::len),
@@ -333,10 +392,9 @@ impl Target<'_> {
         use tracing::Instrument;
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = std::time::Instant::now();
-        let result = async { on_target!(self, execute_statement, stmt) }
+        let result: Result<u64> = async { on_target!(self, execute_statement, stmt, model) }
             .instrument(span)
-            .await
-            .map_err(|e| Error::from_sqlx(e, model));
+            .await;
         timed(&stmt.sql, |n: &u64| *n as usize, started, &result);
         result
     }

@@ -16,6 +16,7 @@ mod interrupt;
 pub mod load;
 pub mod meta;
 pub mod nested;
+pub mod pool;
 pub mod query;
 pub mod sql;
 pub mod value;

@@ -138,8 +138,20 @@ fn to_record(m: &'static ModelMeta, args: &FindArgs, mut values: Vec<Value>) -> 
     }
 }
 
-/// `find_many`: rows matching `args`, with their includes, loaded with `strategy`.
+/// `find_many`: rows matching `args`, with their includes, loaded with `strategy`, all on one
+/// connection ([`Client::read`]).
 pub async fn find_many(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &FindArgs,
+    strategy: RelationLoadStrategy,
+) -> Result<Vec<Record>> {
+    client
+        .read(|c| async move { find_many_on(&c, m, args, strategy).await })
+        .await
+}
+
+async fn find_many_on(
     client: &Client,
     m: &'static ModelMeta,
     args: &FindArgs,
@@ -169,6 +181,17 @@ pub async fn find_many(
 /// distinct) build each record straight from its row when the record type can
 /// ([`crate::FromRecord::from_pg_row`]); everything else goes through [`find_many`].
 pub async fn find_many_typed<R: crate::FromRecord>(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &FindArgs,
+    strategy: RelationLoadStrategy,
+) -> Result<Vec<R>> {
+    client
+        .read(|c| async move { find_many_typed_on(&c, m, args, strategy).await })
+        .await
+}
+
+async fn find_many_typed_on<R: crate::FromRecord>(
     client: &Client,
     m: &'static ModelMeta,
     args: &FindArgs,
@@ -207,7 +230,7 @@ pub async fn find_many_typed<R: crate::FromRecord>(
             return Ok(out);
         }
     }
-    find_many(client, m, args, strategy)
+    find_many_on(client, m, args, strategy)
         .await?
         .into_iter()
         .map(R::from_record)
@@ -593,6 +616,12 @@ async fn load_include(
 
 /// `count`: number of rows matching `args` (with its skip/take).
 pub async fn count(client: &Client, m: &'static ModelMeta, args: &FindArgs) -> Result<i64> {
+    client
+        .read(|c| async move { count_on(&c, m, args).await })
+        .await
+}
+
+async fn count_on(client: &Client, m: &'static ModelMeta, args: &FindArgs) -> Result<i64> {
     let stmt = sql::compile(client.cache(), client.dialect(), "count", |s| {
         sql::count_statement(s, m, args)
     });
@@ -611,6 +640,16 @@ pub async fn count(client: &Client, m: &'static ModelMeta, args: &FindArgs) -> R
 /// `aggregate` / `group_by`: one row per group (one row without `by`), the grouped columns
 /// first, then the aggregates in order.
 pub async fn aggregate(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &AggregateArgs,
+) -> Result<Vec<Vec<Value>>> {
+    client
+        .read(|c| async move { aggregate_on(&c, m, args).await })
+        .await
+}
+
+async fn aggregate_on(
     client: &Client,
     m: &'static ModelMeta,
     args: &AggregateArgs,

@@ -10,7 +10,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use quarry_tests::db::{Backend, TestDb};
 use quarry_tests::generated::blog::{self as db, user};
-use quarry_tests::setup::database_with;
+use quarry_tests::setup::{database_with, sqlx_pool, SqlxPool};
 use sqlx::Row;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -50,7 +50,7 @@ fn placeholders(backend: Backend, rows: usize, cols: usize, extra: &str) -> Stri
 
 /// What a sqlx user writes: the same columns Quarry sets (email, name, role, timestamps).
 async fn sqlx_insert(
-    client: &quarry::Client,
+    baseline: &SqlxPool,
     backend: Backend,
     n: usize,
     returning: bool,
@@ -70,8 +70,8 @@ async fn sqlx_insert(
             ""
         }
     );
-    match client.pool() {
-        quarry::exec::Pool::Sqlite(p) => {
+    match baseline {
+        SqlxPool::Sqlite(p) => {
             let mut q = sqlx::query(&sql);
             for _ in 0..n {
                 let ts = now.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string();
@@ -92,7 +92,7 @@ async fn sqlx_insert(
                 })
                 .collect()
         }
-        quarry::exec::Pool::Postgres(p) => {
+        SqlxPool::Postgres(p) => {
             let mut q = sqlx::query(&sql);
             for _ in 0..n {
                 q = q
@@ -116,7 +116,6 @@ async fn sqlx_insert(
                 })
                 .collect()
         }
-        quarry::exec::Pool::Mysql(_) => unreachable!("not benchmarked"),
     }
 }
 
@@ -132,6 +131,7 @@ fn inserts(c: &mut Criterion) {
         else {
             continue;
         };
+        let baseline = rt.block_on(sqlx_pool(&_db));
         let client = db::Client::from_client(raw.clone());
         let mut g = c.benchmark_group(format!("{}/insert", format!("{backend:?}").to_lowercase()));
         g.bench_function(BenchmarkId::new("quarry", 1), |b| {
@@ -146,7 +146,7 @@ fn inserts(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("sqlx", 1), |b| {
             b.to_async(&rt)
-                .iter(|| async { sqlx_insert(&raw, backend, 1, true).await })
+                .iter(|| async { sqlx_insert(&baseline, backend, 1, true).await })
         });
         for n in [10usize, 100] {
             g.bench_with_input(BenchmarkId::new("quarry", n), &n, |b, &n| {
@@ -158,7 +158,7 @@ fn inserts(c: &mut Criterion) {
             });
             g.bench_with_input(BenchmarkId::new("sqlx", n), &n, |b, &n| {
                 b.to_async(&rt).iter(|| async {
-                    sqlx_insert(&raw, backend, n, false).await;
+                    sqlx_insert(&baseline, backend, n, false).await;
                 })
             });
         }

@@ -15,7 +15,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use quarry::{RelationLoadStrategy, Value};
 use quarry_tests::db::{Backend, TestDb};
 use quarry_tests::generated::blog::{self as db, comment, post, user};
-use quarry_tests::setup::database_with;
+use quarry_tests::setup::{database_with, sqlx_pool, SqlxPool};
 use sqlx::Row;
 use std::time::Duration;
 
@@ -230,6 +230,8 @@ async fn seed(
 struct Setup {
     _db: TestDb,
     client: db::Client,
+    /// The hand-written baselines' own sqlx pool.
+    baseline: SqlxPool,
     backend: Backend,
 }
 
@@ -261,8 +263,8 @@ const USERS_SQL: &str = r#"SELECT "id", "email", "name", "role", "verified", "cr
 const USERS_SQL_PG: &str = r#"SELECT "id", "email", "name", "role"::text, "verified", "created_at", "updated_at" FROM "users" ORDER BY "id" LIMIT $1"#;
 
 async fn sqlx_users(s: &Setup, n: i64) -> Vec<UserRow> {
-    match s.client.raw().pool() {
-        quarry::exec::Pool::Sqlite(p) => sqlx::query(&format!("{USERS_SQL}?"))
+    match &s.baseline {
+        SqlxPool::Sqlite(p) => sqlx::query(&format!("{USERS_SQL}?"))
             .bind(n)
             .fetch_all(p)
             .await
@@ -270,7 +272,7 @@ async fn sqlx_users(s: &Setup, n: i64) -> Vec<UserRow> {
             .iter()
             .map(user_row_sqlite)
             .collect(),
-        quarry::exec::Pool::Postgres(p) => sqlx::query(USERS_SQL_PG)
+        SqlxPool::Postgres(p) => sqlx::query(USERS_SQL_PG)
             .bind(n)
             .fetch_all(p)
             .await
@@ -278,7 +280,6 @@ async fn sqlx_users(s: &Setup, n: i64) -> Vec<UserRow> {
             .iter()
             .map(user_row_pg)
             .collect(),
-        quarry::exec::Pool::Mysql(_) => unreachable!("not benchmarked"),
     }
 }
 
@@ -292,8 +293,8 @@ async fn sqlx_include(s: &Setup) -> Vec<UserWithPosts> {
         r#"SELECT "id", "slug", "title", "content", "published", "view_count", "rating", "published_at", "created_at", "updated_at", "author_id" FROM "posts" WHERE "author_id" IN ({}) ORDER BY "id""#,
         list(ids.len())
     );
-    let mut posts: Vec<PostRow> = match s.client.raw().pool() {
-        quarry::exec::Pool::Sqlite(p) => {
+    let mut posts: Vec<PostRow> = match &s.baseline {
+        SqlxPool::Sqlite(p) => {
             let mut q = sqlx::query(&posts_sql);
             for id in &ids {
                 q = q.bind(*id);
@@ -318,7 +319,7 @@ async fn sqlx_include(s: &Setup) -> Vec<UserWithPosts> {
                 })
                 .collect()
         }
-        quarry::exec::Pool::Postgres(p) => {
+        SqlxPool::Postgres(p) => {
             let mut q = sqlx::query(&posts_sql);
             for id in &ids {
                 q = q.bind(*id);
@@ -345,15 +346,14 @@ async fn sqlx_include(s: &Setup) -> Vec<UserWithPosts> {
                 })
                 .collect()
         }
-        quarry::exec::Pool::Mysql(_) => unreachable!(),
     };
     let post_ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
     let comments_sql = format!(
         r#"SELECT "id", "body", "created_at", "post_id", "author_id", "parent_id" FROM "comments" WHERE "post_id" IN ({}) ORDER BY "id""#,
         list(post_ids.len())
     );
-    let comments: Vec<CommentRow> = match s.client.raw().pool() {
-        quarry::exec::Pool::Sqlite(p) => {
+    let comments: Vec<CommentRow> = match &s.baseline {
+        SqlxPool::Sqlite(p) => {
             let mut q = sqlx::query(&comments_sql);
             for id in &post_ids {
                 q = q.bind(*id);
@@ -372,7 +372,7 @@ async fn sqlx_include(s: &Setup) -> Vec<UserWithPosts> {
                 })
                 .collect()
         }
-        quarry::exec::Pool::Postgres(p) => {
+        SqlxPool::Postgres(p) => {
             let mut q = sqlx::query(&comments_sql);
             for id in &post_ids {
                 q = q.bind(*id);
@@ -391,7 +391,6 @@ async fn sqlx_include(s: &Setup) -> Vec<UserWithPosts> {
                 })
                 .collect()
         }
-        quarry::exec::Pool::Mysql(_) => unreachable!(),
     };
     let _ = pg;
     let mut by_post: std::collections::HashMap<i32, Vec<CommentRow>> =
@@ -519,8 +518,8 @@ fn posts_from_json(json: &str) -> Vec<PostRow> {
 
 /// One statement: each user row carries its posts and their comments as JSON.
 async fn sqlx_join(s: &Setup) -> Vec<UserWithPosts> {
-    match s.client.raw().pool() {
-        quarry::exec::Pool::Sqlite(p) => sqlx::query(JOIN_SQL_SQLITE)
+    match &s.baseline {
+        SqlxPool::Sqlite(p) => sqlx::query(JOIN_SQL_SQLITE)
             .bind(100_i64)
             .fetch_all(p)
             .await
@@ -531,7 +530,7 @@ async fn sqlx_join(s: &Setup) -> Vec<UserWithPosts> {
                 posts: posts_from_json(r.get(7)),
             })
             .collect(),
-        quarry::exec::Pool::Postgres(p) => sqlx::query(JOIN_SQL_PG)
+        SqlxPool::Postgres(p) => sqlx::query(JOIN_SQL_PG)
             .bind(100_i64)
             .fetch_all(p)
             .await
@@ -542,7 +541,6 @@ async fn sqlx_join(s: &Setup) -> Vec<UserWithPosts> {
                 posts: posts_from_json(r.get(7)),
             })
             .collect(),
-        quarry::exec::Pool::Mysql(_) => unreachable!("not benchmarked"),
     }
 }
 
@@ -629,9 +627,11 @@ fn setup(
     rt.block_on(async {
         let (db, raw) = database_with("blog", backend).await?;
         seed(&raw, backend, users, posts, comments).await;
+        let baseline = sqlx_pool(&db).await;
         Some(Setup {
             _db: db,
             client: db::Client::from_client(raw),
+            baseline,
             backend,
         })
     })

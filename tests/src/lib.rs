@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod generated;
+pub mod proxy;
 pub mod setup;
 
 use std::path::{Path, PathBuf};

@@ -116,3 +116,35 @@ fn placeholder(backend: Backend, n: usize) -> String {
         "?".to_string()
     }
 }
+
+/// A plain sqlx pool on a test database: what a hand-written sqlx baseline in a benchmark
+/// uses (sqlx's own pool, as a sqlx user has it, not Quarry's).
+pub enum SqlxPool {
+    /// SQLite.
+    Sqlite(sqlx::SqlitePool),
+    /// PostgreSQL.
+    Postgres(sqlx::PgPool),
+}
+
+/// Opens [`SqlxPool`] on `db` (SQLite or PostgreSQL).
+pub async fn sqlx_pool(db: &crate::db::TestDb) -> SqlxPool {
+    match db.backend {
+        Backend::Sqlite => {
+            let path = db.url.trim_start_matches("file:");
+            let opts = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(path)
+                .foreign_keys(true);
+            SqlxPool::Sqlite(
+                sqlx::SqlitePool::connect_with(opts)
+                    .await
+                    .expect("sqlx opens the SQLite file"),
+            )
+        }
+        Backend::Postgres => SqlxPool::Postgres(
+            sqlx::PgPool::connect(&db.url)
+                .await
+                .expect("sqlx connects to PostgreSQL"),
+        ),
+        Backend::Mysql => unreachable!("the baselines run on SQLite and PostgreSQL"),
+    }
+}

@@ -45,9 +45,10 @@ async fn quoted(client: &quarry::Client, sql: &str) -> Vec<String> {
     let Pool::Sqlite(pool) = client.pool() else {
         panic!("SQLite only")
     };
+    let mut conn = pool.acquire().await.expect("a connection");
     use sqlx::Row;
     sqlx::query(sql)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
         .iter()

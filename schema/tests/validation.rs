@@ -1328,3 +1328,91 @@ model C { id Int @id
 }
 "#
 );
+
+// ---- nesting --------------------------------------------------------------------------------
+
+/// The errors of a schema, one `line: message` each.
+fn errors(schema: &str) -> Vec<String> {
+    let sources = SourceMap::single("schema.prisma", schema);
+    validate(&sources)
+        .diagnostics
+        .to_json(&sources)
+        .as_array()
+        .expect("diagnostics are a list")
+        .iter()
+        .map(|d| format!("{}: {}", d["line"], d["message"].as_str().unwrap_or("")))
+        .collect()
+}
+
+fn nested(open: &str, close: &str, depth: usize) -> String {
+    format!("{}{}", open.repeat(depth), close.repeat(depth))
+}
+
+const DEEP_ERROR: &str = "Brackets are nested more than 64 levels deep here.";
+
+#[test]
+fn deep_nesting_is_a_diagnostic_wherever_it_is() {
+    let header = "datasource db {\n  provider = \"postgresql\"\n}\n\n";
+    let deep_array = nested("[", "]", 9000);
+    let deep_call = format!("{}1{}", "f(".repeat(9000), ")".repeat(9000));
+    let schemas = [
+        format!("{header}model A {{\n  id Int   @id\n  b  Int[] @default({deep_array})\n}}\n"),
+        format!("{header}model A {{\n  id Int @id\n  b  Int @default({deep_call})\n}}\n"),
+        format!("{header}model A {{\n  id Int @id\n  b  Int\n\n  @@index({deep_array})\n}}\n"),
+        format!(
+            "{header}model A {{\n  id Int @id\n  b  Int\n\n  @@index([b], map: {deep_call})\n}}\n"
+        ),
+        format!("{header}enum E {{\n  A @map({deep_array})\n}}\n"),
+        format!(
+            "datasource db {{\n  provider   = \"postgresql\"\n  extensions = {deep_array}\n}}\n"
+        ),
+        format!("generator client {{\n  provider = {deep_call}\n}}\n"),
+    ];
+    for schema in &schemas {
+        let errors = errors(schema);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].ends_with(DEEP_ERROR), "{errors:?}");
+    }
+}
+
+#[test]
+fn nesting_up_to_the_limit_parses() {
+    // `@default(` opens the first level.
+    let schema = format!(
+        "datasource db {{\n  provider = \"postgresql\"\n}}\n\nmodel A {{\n  id Int   @id\n  b  Int[] @default({})\n}}\n",
+        nested("[", "]", 63)
+    );
+    let errors = errors(&schema);
+    assert!(
+        !errors.iter().any(|e| e.ends_with(DEEP_ERROR)),
+        "{errors:?}"
+    );
+    assert!(
+        !errors.is_empty(),
+        "a nested array is not an Int list default"
+    );
+}
+
+#[test]
+fn brackets_in_comments_and_strings_do_not_count_as_nesting() {
+    let deep = nested("(", ")", 100);
+    let schema = format!(
+        "datasource db {{\n  provider = \"postgresql\"\n}}\n\n/// {deep}\nmodel A {{\n  id Int    @id // {deep}\n  b  String @default(\"{deep}\") /* {deep} */\n}}\n"
+    );
+    assert_eq!(errors(&schema), Vec::<String>::new());
+}
+
+#[test]
+fn nesting_hidden_behind_a_comment_the_grammar_skips_is_still_bounded() {
+    // The `/*` on line 7 ends an invalid line, so the grammar never reads a comment there and
+    // parses line 8; the bracket scan takes `/*` as a comment opening and skips line 8.
+    let schema = format!(
+        "datasource db {{\n  provider = \"postgresql\"\n}}\n\nmodel A {{\n  id Int @id\n  x Int @default(1) x /*\n  b Int[] @default({})\n  */\n}}\n",
+        nested("[", "]", 200)
+    );
+    let errors = errors(&schema);
+    assert!(
+        errors.iter().any(|e| e == &format!("8: {DEEP_ERROR}")),
+        "{errors:?}"
+    );
+}

@@ -8,6 +8,10 @@ use crate::ast::{self, Expr, ModelKind, TypeName};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{self, Arity, FieldType, IndexKind, Provider, ScalarType};
 use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+
+/// A model's fields by name, for lookups that would otherwise scan every field.
+type FieldIds<'a> = HashMap<&'a str, ir::FieldId>;
 
 /// What `@relation(...)` said, kept for the relation pass.
 #[derive(Debug, Clone, Default)]
@@ -32,11 +36,14 @@ pub(crate) fn report_duplicate_attributes<'a>(
     attrs: &'a [ast::Attribute],
     once: &[&str],
 ) -> Vec<&'a str> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for a in attrs {
+        *counts.entry(a.name.name.as_str()).or_default() += 1;
+    }
     let mut dups = Vec::new();
     for a in attrs {
         let name = a.name.name.as_str();
-        let count = attrs.iter().filter(|o| o.name.name == name).count();
-        if count > 1 && once.contains(&name) {
+        if counts[name] > 1 && once.contains(&name) {
             cx.error(
                 format!("Attribute \"@{name}\" can only be defined once."),
                 a.span,
@@ -87,8 +94,9 @@ pub(crate) fn build_model(
     let mut field_pk: Vec<PendingPk> = Vec::new();
     let mut shard_keys = 0;
 
+    let mut field_ids = FieldIds::new();
     for f in m.fields() {
-        if model.fields.iter().any(|o| o.name == f.name.name) {
+        if field_ids.contains_key(f.name.name.as_str()) {
             cx.error(
                 format!(
                     "Field \"{}\" is already defined on {what} \"{}\".",
@@ -262,6 +270,7 @@ pub(crate) fn build_model(
                 }
             }
         }
+        field_ids.insert(f.name.name.as_str(), field_id);
         model.fields.push(field);
     }
 
@@ -277,7 +286,7 @@ pub(crate) fn build_model(
         );
     }
 
-    block_attributes(cx, m, &mut model, &mut field_pk, shard_keys > 0);
+    block_attributes(cx, m, &mut model, &field_ids, &mut field_pk, shard_keys > 0);
     compute_constraint_names(cx, &mut model);
     check_model(cx, m, &model);
     (model, relation_attrs)
@@ -287,13 +296,14 @@ pub(crate) fn build_model(
 /// a mapped field whose column is taken is the one reported, as in the reference.
 fn check_column_names(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
     let what = m.kind.keyword();
-    let is_mapped = |f: &ir::Field| {
-        m.fields()
-            .find(|x| x.name.name == f.name)
-            .is_some_and(|x| x.attributes.iter().any(|a| a.name.name == "map"))
-    };
+    let mapped: HashSet<&str> = m
+        .fields()
+        .filter(|x| x.attributes.iter().any(|a| a.name.name == "map"))
+        .map(|x| x.name.name.as_str())
+        .collect();
+    let is_mapped = |f: &ir::Field| mapped.contains(f.name.as_str());
     let scalars: Vec<&ir::Field> = model.fields.iter().filter(|f| !f.is_relation()).collect();
-    let mut taken: std::collections::HashSet<&str> = scalars
+    let mut taken: HashSet<&str> = scalars
         .iter()
         .filter(|f| !is_mapped(f))
         .map(|f| f.db_name.as_str())
@@ -727,6 +737,7 @@ fn block_attributes(
     cx: &mut Cx<'_>,
     m: &ast::Model,
     model: &mut ir::Model,
+    field_ids: &FieldIds<'_>,
     field_pk: &mut Vec<PendingPk>,
     has_field_shard_key: bool,
 ) {
@@ -758,7 +769,7 @@ fn block_attributes(
             }
             "id" => {
                 let mut args = Args::new(a, "@@");
-                let fields = index_fields(cx, m, model, &mut args, "id");
+                let fields = index_fields(cx, m, model, field_ids, &mut args, "id");
                 let name_arg = map_arg(cx, &mut args, "name");
                 let map = map_arg(cx, &mut args, "map");
                 let clustered = clustered_arg(cx, &mut args);
@@ -784,7 +795,7 @@ fn block_attributes(
                     _ => IndexKind::Fulltext,
                 };
                 let mut args = Args::new(a, "@@");
-                let fields = index_fields(cx, m, model, &mut args, name);
+                let fields = index_fields(cx, m, model, field_ids, &mut args, name);
                 let name_arg = if kind == IndexKind::Unique {
                     map_arg(cx, &mut args, "name")
                 } else {
@@ -857,7 +868,8 @@ fn block_attributes(
                     calls.is_empty().then_some(())
                 });
                 let mut args = Args::new(a, "@@");
-                let fields = fields.and_then(|_| index_fields(cx, m, model, &mut args, "shardKey"));
+                let fields = fields
+                    .and_then(|_| index_fields(cx, m, model, field_ids, &mut args, "shardKey"));
                 args.finish(cx.diags);
                 if fields.is_some_and(|f| f.is_empty()) {
                     args_error(cx, a, "@@", "The list of fields in a `@@shardKey()` attribute cannot be empty. Please specify at least one field.");
@@ -951,6 +963,7 @@ fn index_fields(
     cx: &mut Cx<'_>,
     m: &ast::Model,
     model: &ir::Model,
+    field_ids: &FieldIds<'_>,
     args: &mut Args<'_>,
     which: &str,
 ) -> Option<Vec<ir::IndexField>> {
@@ -979,10 +992,10 @@ fn index_fields(
             .named("ops")
             .and_then(|v| opclasses::parse(cx, &args.display, v));
         fa.finish(cx.diags);
-        match model.find_field(name) {
-            Some((_, f)) if f.is_relation() => relation.push(name.to_string()),
-            Some((id, _)) => out.push(ir::IndexField {
-                field: id,
+        match field_ids.get(name) {
+            Some(id) if model.field(*id).is_relation() => relation.push(name.to_string()),
+            Some(id) => out.push(ir::IndexField {
+                field: *id,
                 sort,
                 length,
                 ops,
@@ -1327,8 +1340,10 @@ fn check_index_arguments(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model, pro
 /// that name nor a custom one may be a field name.
 fn check_client_name_clashes(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
     let what = m.kind.keyword();
-    let is_field = |n: &str| model.fields.iter().any(|f| f.name == n);
-    let scalar_field = |n: &str| model.scalar_fields().any(|(_, f)| f.name == n);
+    let fields: HashMap<&str, &ir::Field> =
+        model.fields.iter().map(|f| (f.name.as_str(), f)).collect();
+    let is_field = |n: &str| fields.contains_key(n);
+    let scalar_field = |n: &str| fields.get(n).is_some_and(|f| !f.is_relation());
     let joined = |fields: &[ir::IndexField]| {
         fields
             .iter()

@@ -1329,6 +1329,271 @@ model C { id Int @id
 "#
 );
 
+// ---- index names --------------------------------------------------------------------------------
+
+case!(
+    index_name_is_a_legacy_alias_of_map,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int @id
+  b  Int
+  c  Int
+
+  @@index([b], name: "b_idx")
+  @@index(name: "c_idx", fields: [c])
+}
+"#
+);
+
+case!(
+    index_name_alias_names_the_index,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int @id
+  b  Int
+  c  Int
+
+  @@index([b], name: "dup")
+  @@index([c], map: "dup")
+}
+"#
+);
+
+case!(
+    index_name_and_map_together,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int @id
+  b  Int
+
+  @@index([b], name: "b_idx", map: "other")
+}
+"#
+);
+
+case!(
+    name_is_no_alias_elsewhere,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+model A {
+  id Int    @id(name: "pk")
+  b  String @unique(name: "u")
+
+  @@fulltext([b], name: "ft")
+}
+"#
+);
+
+case!(
+    index_field_lists_with_strings,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+model A {
+  r String
+
+  @@id(["r"])
+}
+
+model B {
+  id Int    @id
+  r  String
+
+  @@index("r")
+  @@unique(["r"])
+}
+"#
+);
+
+// ---- shard keys ---------------------------------------------------------------------------------
+
+case!(
+    shard_key_fields_must_be_required,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["shardKeys"]
+}
+
+model A {
+  id Int     @id
+  r  String? @shardKey
+}
+
+model B {
+  id Int     @id
+  r  String?
+  s  Int?
+
+  @@shardKey([r, s])
+}
+"#
+);
+
+case!(
+    shard_key_required_comes_before_feature_and_provider,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int     @id
+  r  String? @shardKey
+}
+"#
+);
+
+case!(
+    shard_key_on_a_relation_field,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+model A {
+  id  Int @id
+  bId Int
+  b   B   @relation(fields: [bId], references: [id]) @shardKey
+}
+
+model B {
+  id Int @id
+  as A[]
+}
+"#
+);
+
+case!(
+    shard_key_field_lists,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["shardKeys"]
+}
+
+model A {
+  id Int    @id
+  r  String
+
+  @@shardKey([nope, nada])
+}
+
+model B {
+  id Int    @id
+  r  String
+
+  @@shardKey(["r"])
+}
+
+model C {
+  id Int    @id
+  r  String
+
+  @@shardKey([r(sort: Desc)])
+}
+
+model D {
+  id Int    @id
+  r  String
+
+  @@shardKey()
+}
+
+model E {
+  id  Int @id
+  fId Int
+  f   F   @relation(fields: [fId], references: [id])
+  gId Int
+  g   F   @relation("g", fields: [gId], references: [id])
+
+  @@shardKey([f, g])
+}
+
+model F {
+  id Int @id
+  es E[]
+  gs E[] @relation("g")
+}
+"#
+);
+
+case!(
+    ignored_models_may_have_optional_shard_keys,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["shardKeys"]
+}
+
+model A {
+  id Int     @id
+  r  String? @shardKey
+
+  @@ignore
+}
+
+model B {
+  id Int     @id
+  r  String?
+
+  @@shardKey([r])
+  @@ignore
+}
+"#
+);
+
+// ---- datasource extensions ----------------------------------------------------------------------
+
+case!(
+    single_extension_without_brackets,
+    r#"datasource db {
+  provider   = "postgresql"
+  extensions = pgcrypto
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["postgresqlExtensions"]
+}
+
+"#
+);
+
+case!(
+    extension_arguments,
+    r#"datasource db {
+  provider   = "postgresql"
+  extensions = [pgcrypto(version: 1.0), citext(schema: env("X")), hstore(version: "1", version: "2"), env("Y")]
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["postgresqlExtensions"]
+}
+
+"#
+);
+
 // ---- nesting --------------------------------------------------------------------------------
 
 /// The errors of a schema, one `line: message` each.

@@ -5,6 +5,7 @@ use crate::ast::{self, ConfigBlock, ConfigKind, Expr};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{ConfigValue, Datasource, Generator, Provider, RelationMode};
 use crate::source::SourceMap;
+use std::collections::HashSet;
 
 /// Preview features the reference (Prisma 7) knows, and accepts silently; listed in its
 /// "Expected one of" message. `fullTextSearchPostgres` joins them on PostgreSQL.
@@ -378,9 +379,10 @@ fn schema_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec<St
 
 fn extension_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec<String> {
     let mut out = Vec::new();
-    let Expr::Array(items, _) = e else {
-        diags.error(type_mismatch("array", e, &expr_text(e, sources)), e.span());
-        return out;
+    // A single extension may be written without brackets.
+    let items: Vec<&Expr> = match e {
+        Expr::Array(items, _) => items.iter().collect(),
+        other => vec![other],
     };
     for item in items {
         let name = match item {
@@ -389,12 +391,24 @@ fn extension_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec
                 let mut a = Args::of_call(args, *span, name.name.clone());
                 for key in ["schema", "version", "map"] {
                     if let Some(v) = a.named(key) {
-                        if !matches!(v, Expr::String(..)) {
+                        if super::args::expect_str(v, sources, diags).is_none() {
                             diags.error(
                                 format!("Error validating: The `{key}` argument must be a string literal"),
                                 v.span(),
                             );
                         }
+                    }
+                }
+                let mut seen = HashSet::new();
+                for (arg, n) in args.iter().filter_map(|a| Some((a, a.name.as_ref()?))) {
+                    if !seen.insert(n.name.as_str()) {
+                        diags.error(
+                            format!(
+                                "Error validating: The argument `{}` can only be defined once",
+                                n.name
+                            ),
+                            arg.span,
+                        );
                     }
                 }
                 for arg in args.iter().filter(|a| a.name.is_none()) {

@@ -1594,6 +1594,68 @@ generator client {
 "#
 );
 
+// ---- env() -------------------------------------------------------------------------------------
+
+case!(
+    env_takes_exactly_one_argument,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+generator a {
+  provider = "prisma-client-js"
+  output   = env()
+}
+
+generator b {
+  provider = "prisma-client-js"
+  output   = env("A", "B")
+}
+
+generator c {
+  provider = "prisma-client-js"
+  output   = env("C",)
+  custom   = [env()]
+}
+
+generator d {
+  provider = "prisma-client-js"
+  output   = env(whatever: "D")
+  custom   = env("E")
+}
+"#
+);
+
+case!(
+    env_where_a_string_or_list_is_read,
+    r#"datasource db {
+  provider = "postgresql"
+  schemas  = env("SCHEMAS")
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = env("FEATURES")
+  engineType      = env("ENGINE")
+}
+"#
+);
+
+case!(
+    single_schema_without_brackets,
+    r#"datasource db {
+  provider = "postgresql"
+  schemas  = "public"
+}
+
+model A {
+  id Int @id
+
+  @@schema("public")
+}
+"#
+);
+
 // ---- nesting --------------------------------------------------------------------------------
 
 /// The errors of a schema, one `line: message` each.

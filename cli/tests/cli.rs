@@ -225,3 +225,28 @@ fn init_writes_a_valid_schema_and_env_and_never_overwrites() {
         Some(0)
     );
 }
+
+#[test]
+fn deep_nesting_is_reported_not_a_crash() {
+    let deep_array = format!("{}{}", "[".repeat(9000), "]".repeat(9000));
+    let deep_call = format!("{}1{}", "f(".repeat(9000), ")".repeat(9000));
+    for value in [deep_array, deep_call] {
+        let dir = tempdir();
+        let schema = format!(
+            "datasource db {{\n  provider = \"sqlite\"\n}}\n\nmodel A {{\n  id Int @id\n  b  Int @default({value})\n}}\n"
+        );
+        std::fs::write(dir.path().join("schema.prisma"), &schema).unwrap();
+        for command in ["validate", "format"] {
+            let out = quarry(dir.path(), &[command]);
+            let err = text(&out.stderr);
+            // A crash ends with a signal and no exit code.
+            assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+            assert!(
+                err.contains("Brackets are nested more than 64 levels deep here."),
+                "{command}: {err}"
+            );
+        }
+        let unchanged = std::fs::read_to_string(dir.path().join("schema.prisma")).unwrap();
+        assert!(unchanged == schema, "format left the file as it was");
+    }
+}

@@ -936,6 +936,14 @@ mod magic {
         src: &'a str,
         model: &'a Model,
         fields: Vec<&'a Field>,
+        /// Field names to positions in `fields` (unique: `sound` checked it).
+        field_ids: HashMap<&'a str, usize>,
+        /// The field lists of the `@@unique` attributes, in order.
+        compound_uniques: Vec<Vec<String>>,
+        /// Primary key first, then `@unique` fields, then `@@unique`s: lists of field indexes.
+        unique_criterias: Vec<Vec<usize>>,
+        /// `@@ignore`.
+        is_ignored: bool,
     }
 
     impl<'a> ModelRef<'a> {
@@ -944,11 +952,36 @@ mod magic {
         }
 
         fn field_index(&self, name: &str) -> Option<usize> {
-            self.fields.iter().position(|f| f.name.name == name)
+            self.field_ids.get(name).copied()
         }
 
-        fn is_ignored(&self) -> bool {
-            self.model.attributes().any(|a| a.name.name == "ignore")
+        fn scalar_field_exists(&self, schema: &Schema<'_>, name: &str) -> bool {
+            self.field_index(name)
+                .is_some_and(|i| schema.is_scalar(self.fields[i]))
+        }
+
+        fn find_unique_criterias(&self) -> Vec<Vec<usize>> {
+            let has = |f: &Field, n: &str| f.attributes.iter().any(|a| a.name.name == n);
+            let resolve = |names: &[String]| -> Option<Vec<usize>> {
+                names.iter().map(|n| self.field_index(n)).collect()
+            };
+            let mut out = Vec::new();
+            if let Some(i) = self.fields.iter().position(|f| has(f, "id")) {
+                out.push(vec![i]);
+            } else if let Some(pk) = self.model.attributes().find(|a| a.name.name == "id") {
+                out.extend(index_fields(pk).and_then(|names| resolve(&names)));
+            }
+            for (i, f) in self.fields.iter().enumerate() {
+                if has(f, "unique") {
+                    out.push(vec![i]);
+                }
+            }
+            out.extend(
+                self.compound_uniques
+                    .iter()
+                    .filter_map(|names| resolve(names)),
+            );
+            out
         }
     }
 
@@ -997,7 +1030,11 @@ mod magic {
         models: Vec<ModelRef<'a>>,
         by_name: HashMap<&'a str, usize>,
         rel_fields: Vec<RelField<'a>>,
+        /// Relation fields by (model, target model, relation name), in `rel_fields` order.
+        by_ends: HashMap<RelationEnds, Vec<usize>>,
     }
+
+    type RelationEnds = (usize, usize, Option<String>);
 
     /// Everything to insert, in Prisma's order (stable per offset).
     pub(super) fn missing_bits(texts: &[&str], asts: &[SchemaAst]) -> Vec<Insertion> {
@@ -1047,9 +1084,18 @@ mod magic {
             .filter(|m| m.kind != ModelKind::CompositeType)
             .map(|m| (&*m.name.name, m))
             .collect();
+        let fields: HashMap<&str, HashMap<&str, &Field>> = asts
+            .iter()
+            .flat_map(|a| a.models())
+            .map(|m| {
+                let by_name = m.fields().map(|f| (f.name.name.as_str(), f)).collect();
+                (&*m.name.name, by_name)
+            })
+            .collect();
         let cx = Soundness {
             names: &names,
             models: &models,
+            fields: &fields,
         };
         asts.iter().flat_map(|a| a.models()).all(|m| cx.model(m))
     }
@@ -1058,9 +1104,15 @@ mod magic {
     struct Soundness<'a> {
         names: &'a HashMap<&'a str, usize>,
         models: &'a HashMap<&'a str, &'a Model>,
+        /// Each block's fields by name.
+        fields: &'a HashMap<&'a str, HashMap<&'a str, &'a Field>>,
     }
 
     impl Soundness<'_> {
+        fn field_named(&self, m: &Model, name: &str) -> Option<&Field> {
+            self.fields.get(m.name.name.as_str())?.get(name).copied()
+        }
+
         /// The model a field points to, if it is a relation field.
         fn target(&self, f: &Field) -> Option<&Model> {
             match &f.field_type.as_ref()?.name {
@@ -1094,8 +1146,7 @@ mod magic {
             }
             index_fields(a).is_some_and(|names| {
                 names.iter().all(|n| {
-                    m.fields()
-                        .find(|f| f.name.name == *n)
+                    self.field_named(m, n)
                         .is_some_and(|f| self.target(f).is_none())
                 })
             })
@@ -1128,23 +1179,24 @@ mod magic {
                 .all(|a| matches!(a.name.name.as_str(), "relation" | "ignore"));
             let arguments_resolve = match relation {
                 Some(rel) => {
-                    names_exist(rel, "fields", m) && names_exist(rel, "references", target)
+                    self.names_exist(rel, "fields", m)
+                        && self.names_exist(rel, "references", target)
                 }
                 None => true,
             };
             only_relation_attributes && arguments_resolve
         }
-    }
 
-    /// The `fields:`/`references:` argument, if present, names existing fields of `model`.
-    fn names_exist(rel: &Attribute, arg: &str, model: &Model) -> bool {
-        match rel.named(arg) {
-            None => true,
-            Some(a) => a
-                .value
-                .as_ref()
-                .and_then(constant_list)
-                .is_some_and(|l| l.iter().all(|n| model.fields().any(|f| f.name.name == *n))),
+        /// The `fields:`/`references:` argument, if present, names existing fields of `model`.
+        fn names_exist(&self, rel: &Attribute, arg: &str, model: &Model) -> bool {
+            match rel.named(arg) {
+                None => true,
+                Some(a) => a
+                    .value
+                    .as_ref()
+                    .and_then(constant_list)
+                    .is_some_and(|l| l.iter().all(|n| self.field_named(model, n).is_some())),
+            }
         }
     }
 
@@ -1155,12 +1207,28 @@ mod magic {
             let mut models = Vec::new();
             for (file, (ast, src)) in asts.iter().zip(texts).enumerate() {
                 for m in ast.models().filter(|m| m.kind != ModelKind::CompositeType) {
-                    models.push(ModelRef {
+                    let fields: Vec<&Field> = m.fields().collect();
+                    let field_ids = fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| (f.name.name.as_str(), i))
+                        .collect();
+                    let mut model = ModelRef {
                         file,
                         src,
                         model: m,
-                        fields: m.fields().collect(),
-                    });
+                        fields,
+                        field_ids,
+                        compound_uniques: m
+                            .attributes()
+                            .filter(|a| a.name.name == "unique")
+                            .filter_map(index_fields)
+                            .collect(),
+                        unique_criterias: Vec::new(),
+                        is_ignored: m.attributes().any(|a| a.name.name == "ignore"),
+                    };
+                    model.unique_criterias = model.find_unique_criterias();
+                    models.push(model);
                 }
             }
             let by_name = models
@@ -1172,8 +1240,18 @@ mod magic {
                 models,
                 by_name,
                 rel_fields: Vec::new(),
+                by_ends: HashMap::new(),
             };
-            schema.rel_fields = schema.collect_relation_fields();
+            let rel_fields = schema.collect_relation_fields();
+            let mut by_ends: HashMap<RelationEnds, Vec<usize>> = HashMap::new();
+            for (i, rf) in rel_fields.iter().enumerate() {
+                by_ends
+                    .entry((rf.model, rf.target, rf.name.clone()))
+                    .or_default()
+                    .push(i);
+            }
+            schema.rel_fields = rel_fields;
+            schema.by_ends = by_ends;
             schema
         }
 
@@ -1223,12 +1301,11 @@ mod magic {
         fn opposite(&self, i: usize) -> Option<usize> {
             let rf = &self.rel_fields[i];
             let self_relation = rf.model == rf.target;
-            self.rel_fields.iter().position(|o| {
-                o.model == rf.target
-                    && o.target == rf.model
-                    && !(self_relation && o.field == rf.field)
-                    && o.name == rf.name
-            })
+            self.by_ends
+                .get(&(rf.target, rf.model, rf.name.clone()))?
+                .iter()
+                .copied()
+                .find(|&o| !(self_relation && self.rel_fields[o].field == rf.field))
         }
 
         fn sort_key(&self, i: usize) -> (&str, &str) {
@@ -1312,41 +1389,20 @@ mod magic {
         /// Whether a `@unique` or `@@unique` covers exactly these fields (in this order).
         fn fields_are_unique(&self, model: usize, fields: &[String]) -> bool {
             let m = &self.models[model];
-            let field_level = m.fields.iter().any(|f| {
-                fields.len() == 1
-                    && f.name.name == fields[0]
-                    && f.attributes.iter().any(|a| a.name.name == "unique")
-            });
-            field_level
-                || m.model
-                    .attributes()
-                    .filter(|a| a.name.name == "unique")
-                    .filter_map(index_fields)
-                    .any(|fs| fs == fields)
+            let field_level = match fields {
+                [only] => m.field_index(only).is_some_and(|i| {
+                    m.fields[i]
+                        .attributes
+                        .iter()
+                        .any(|a| a.name.name == "unique")
+                }),
+                _ => false,
+            };
+            field_level || m.compound_uniques.iter().any(|fs| fs == fields)
         }
 
-        /// Primary key first, then `@unique` fields, then `@@unique`s: lists of field indexes.
-        fn unique_criterias(&self, model: usize) -> Vec<Vec<usize>> {
-            let m = &self.models[model];
-            let has = |f: &Field, n: &str| f.attributes.iter().any(|a| a.name.name == n);
-            let resolve = |a: &Attribute| -> Option<Vec<usize>> {
-                index_fields(a)?.iter().map(|n| m.field_index(n)).collect()
-            };
-            let mut out = Vec::new();
-            if let Some(i) = m.fields.iter().position(|f| has(f, "id")) {
-                out.push(vec![i]);
-            } else if let Some(pk) = m.model.attributes().find(|a| a.name.name == "id") {
-                out.extend(resolve(pk));
-            }
-            for (i, f) in m.fields.iter().enumerate() {
-                if has(f, "unique") {
-                    out.push(vec![i]);
-                }
-            }
-            for a in m.model.attributes().filter(|a| a.name.name == "unique") {
-                out.extend(resolve(a));
-            }
-            out
+        fn unique_criterias(&self, model: usize) -> &[Vec<usize>] {
+            &self.models[model].unique_criterias
         }
 
         fn is_strict(&self, model: usize, criteria: &[usize]) -> bool {
@@ -1368,7 +1424,7 @@ mod magic {
         fn infer_scalars(&self, r: &Relation) -> Vec<Inferred<'a>> {
             let b = &self.models[r.model_b];
             let a = &self.models[r.model_a];
-            let Some(criteria) = self.unique_criterias(r.model_b).into_iter().next() else {
+            let Some(criteria) = self.unique_criterias(r.model_b).first() else {
                 return Vec::new();
             };
             criteria
@@ -1378,9 +1434,9 @@ mod magic {
                     let name =
                         format!("{}{}", lower_first(b.name()), upper_first(&field.name.name));
                     let existing = a
-                        .fields
-                        .iter()
-                        .find(|f| f.name.name == name && self.is_scalar(f));
+                        .field_index(&name)
+                        .map(|i| a.fields[i])
+                        .filter(|f| self.is_scalar(f));
                     let arity = match existing {
                         Some(f) => f.field_type.as_ref().map_or(Arity::Required, |t| t.arity),
                         None => self.forward(r).map_or(Arity::Optional, |f| f.arity),
@@ -1406,8 +1462,9 @@ mod magic {
                 None => {
                     let criteria = self
                         .unique_criterias(r.model_b)
-                        .into_iter()
+                        .iter()
                         .find(|c| self.is_strict(r.model_b, c))
+                        .cloned()
                         .unwrap_or_default();
                     let b = &self.models[r.model_b];
                     criteria
@@ -1453,7 +1510,7 @@ mod magic {
                     camel_case(a.name())
                 };
                 let arity = if list { "[]" } else { "?" };
-                let ignore = if a.is_ignored() { "@ignore" } else { "" };
+                let ignore = if a.is_ignored { "@ignore" } else { "" };
                 // Prisma leaves the relation name out, which leaves the relation incomplete.
                 let named = self.new_field_name(r).as_ref().map_or(String::new(), |n| {
                     format!("@relation({}) ", super::quote(n))
@@ -1488,10 +1545,7 @@ mod magic {
             }
             let a = &self.models[r.model_a];
             for inferred in self.infer_scalars(r) {
-                let exists = a
-                    .fields
-                    .iter()
-                    .any(|f| f.name.name == inferred.name && self.is_scalar(f));
+                let exists = a.scalar_field_exists(self, &inferred.name);
                 if exists {
                     continue;
                 }

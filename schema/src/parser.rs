@@ -19,12 +19,27 @@ use grammar::{PslParser, Rule};
 
 type P<'a> = Pair<'a, Rule>;
 
+/// How deeply brackets (`(` and `[`) may nest. The grammar, the tree and every walk over
+/// expressions recurse once per level, so unbounded nesting would overflow the stack; real
+/// schemas stay within a handful of levels.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses one file. Syntax errors go to `diags`; the tree holds everything that parsed.
+///
+/// A file that nests brackets deeper than [`MAX_NESTING`] is not parsed at all: it yields one
+/// diagnostic and an empty tree. Parsing it would recurse once per level, which is what the
+/// limit prevents, and the rest of the file cannot be told apart from the deep expression
+/// without parsing.
 pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> SchemaAst {
+    if let Some(pos) = too_deep(text) {
+        diags.push(too_deep_error(Span::new(file, pos, pos + 1)));
+        return SchemaAst::default();
+    }
     let mut cx = Cx {
         file,
         diags,
         src: text,
+        depth: 0,
     };
     match PslParser::parse(Rule::schema, text) {
         Ok(mut pairs) => match pairs.next() {
@@ -32,7 +47,8 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> SchemaAst {
             None => SchemaAst::default(),
         },
         Err(err) => {
-            // The grammar accepts any input line by line; reaching here means a bug in it.
+            // The grammar accepts any input line by line, so only pest's own stack guard (nesting
+            // that `too_deep` could not see) or a bug in the grammar leads here.
             let pos = match err.location {
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
@@ -46,10 +62,22 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> SchemaAst {
     }
 }
 
+fn too_deep_error(span: Span) -> crate::diagnostics::Diagnostic {
+    crate::diagnostics::Diagnostic::error(
+        format!("Brackets are nested more than {MAX_NESTING} levels deep here."),
+        span,
+    )
+    .with_help("flatten this expression")
+}
+
 struct Cx<'d, 's> {
     file: FileId,
     diags: &'d mut Diagnostics,
     src: &'s str,
+    /// Brackets open around the expression being built; bounded by `MAX_NESTING` even where
+    /// `too_deep` was misled (a comment the grammar does not read as one), so that the tree
+    /// stays shallow enough for every recursive walk over it.
+    depth: usize,
 }
 
 impl Cx<'_, '_> {
@@ -446,6 +474,13 @@ impl Cx<'_, '_> {
     }
 
     fn arguments(&mut self, p: P<'_>) -> (Vec<Argument>, bool) {
+        self.depth += 1;
+        let arguments = self.arguments_inside(p);
+        self.depth -= 1;
+        arguments
+    }
+
+    fn arguments_inside(&mut self, p: P<'_>) -> (Vec<Argument>, bool) {
         let mut out = Vec::new();
         let mut trailing_comma = false;
         for a in p.into_inner() {
@@ -497,6 +532,11 @@ impl Cx<'_, '_> {
             p
         };
         let span = self.span(&p);
+        let opens_level = matches!(p.as_rule(), Rule::function_call | Rule::array_expression);
+        if opens_level && self.depth >= MAX_NESTING {
+            self.diags.push(too_deep_error(span));
+            return Expr::Constant(p.as_str().to_string(), span);
+        }
         match p.as_rule() {
             Rule::string_literal => Expr::String(self.string_value(p), span),
             Rule::numeric_value => Expr::Number(p.as_str().to_string(), span),
@@ -509,13 +549,16 @@ impl Cx<'_, '_> {
                     .unwrap_or_default();
                 Expr::Function(name, args, span)
             }
-            Rule::array_expression => Expr::Array(
-                p.into_inner()
+            Rule::array_expression => {
+                self.depth += 1;
+                let items = p
+                    .into_inner()
                     .filter(|p| p.as_rule() == Rule::expression)
                     .map(|e| self.expr(e))
-                    .collect(),
-                span,
-            ),
+                    .collect();
+                self.depth -= 1;
+                Expr::Array(items, span)
+            }
             _ => Expr::Constant(p.as_str().to_string(), span),
         }
     }
@@ -588,6 +631,47 @@ impl Cx<'_, '_> {
             span: Span::new(self.file, span.start, end),
         }
     }
+}
+
+/// The offset of the first bracket that opens nesting level `MAX_NESTING + 1`, if any.
+/// Brackets in strings and comments do not count; strings end at the end of a line, as in the
+/// grammar.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
+                    let escapes =
+                        bytes[i] == b'\\' && !matches!(bytes.get(i + 1), Some(b'\n' | b'\r'));
+                    i += if escapes { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |e| i + 2 + e + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn blank_line_between(text: &str, from: usize, to: usize) -> bool {

@@ -1328,3 +1328,418 @@ model C { id Int @id
 }
 "#
 );
+
+// ---- index names --------------------------------------------------------------------------------
+
+case!(
+    index_name_is_a_legacy_alias_of_map,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int @id
+  b  Int
+  c  Int
+
+  @@index([b], name: "b_idx")
+  @@index(name: "c_idx", fields: [c])
+}
+"#
+);
+
+case!(
+    index_name_alias_names_the_index,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int @id
+  b  Int
+  c  Int
+
+  @@index([b], name: "dup")
+  @@index([c], map: "dup")
+}
+"#
+);
+
+case!(
+    index_name_and_map_together,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int @id
+  b  Int
+
+  @@index([b], name: "b_idx", map: "other")
+}
+"#
+);
+
+case!(
+    name_is_no_alias_elsewhere,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+model A {
+  id Int    @id(name: "pk")
+  b  String @unique(name: "u")
+
+  @@fulltext([b], name: "ft")
+}
+"#
+);
+
+case!(
+    index_field_lists_with_strings,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+model A {
+  r String
+
+  @@id(["r"])
+}
+
+model B {
+  id Int    @id
+  r  String
+
+  @@index("r")
+  @@unique(["r"])
+}
+"#
+);
+
+// ---- shard keys ---------------------------------------------------------------------------------
+
+case!(
+    shard_key_fields_must_be_required,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["shardKeys"]
+}
+
+model A {
+  id Int     @id
+  r  String? @shardKey
+}
+
+model B {
+  id Int     @id
+  r  String?
+  s  Int?
+
+  @@shardKey([r, s])
+}
+"#
+);
+
+case!(
+    shard_key_required_comes_before_feature_and_provider,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+model A {
+  id Int     @id
+  r  String? @shardKey
+}
+"#
+);
+
+case!(
+    shard_key_on_a_relation_field,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+model A {
+  id  Int @id
+  bId Int
+  b   B   @relation(fields: [bId], references: [id]) @shardKey
+}
+
+model B {
+  id Int @id
+  as A[]
+}
+"#
+);
+
+case!(
+    shard_key_field_lists,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["shardKeys"]
+}
+
+model A {
+  id Int    @id
+  r  String
+
+  @@shardKey([nope, nada])
+}
+
+model B {
+  id Int    @id
+  r  String
+
+  @@shardKey(["r"])
+}
+
+model C {
+  id Int    @id
+  r  String
+
+  @@shardKey([r(sort: Desc)])
+}
+
+model D {
+  id Int    @id
+  r  String
+
+  @@shardKey()
+}
+
+model E {
+  id  Int @id
+  fId Int
+  f   F   @relation(fields: [fId], references: [id])
+  gId Int
+  g   F   @relation("g", fields: [gId], references: [id])
+
+  @@shardKey([f, g])
+}
+
+model F {
+  id Int @id
+  es E[]
+  gs E[] @relation("g")
+}
+"#
+);
+
+case!(
+    ignored_models_may_have_optional_shard_keys,
+    r#"datasource db {
+  provider = "mysql"
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["shardKeys"]
+}
+
+model A {
+  id Int     @id
+  r  String? @shardKey
+
+  @@ignore
+}
+
+model B {
+  id Int     @id
+  r  String?
+
+  @@shardKey([r])
+  @@ignore
+}
+"#
+);
+
+// ---- datasource extensions ----------------------------------------------------------------------
+
+case!(
+    single_extension_without_brackets,
+    r#"datasource db {
+  provider   = "postgresql"
+  extensions = pgcrypto
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["postgresqlExtensions"]
+}
+
+"#
+);
+
+case!(
+    extension_arguments,
+    r#"datasource db {
+  provider   = "postgresql"
+  extensions = [pgcrypto(version: 1.0), citext(schema: env("X")), hstore(version: "1", version: "2"), env("Y")]
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = ["postgresqlExtensions"]
+}
+
+"#
+);
+
+// ---- env() -------------------------------------------------------------------------------------
+
+case!(
+    env_takes_exactly_one_argument,
+    r#"datasource db {
+  provider = "postgresql"
+}
+
+generator a {
+  provider = "prisma-client-js"
+  output   = env()
+}
+
+generator b {
+  provider = "prisma-client-js"
+  output   = env("A", "B")
+}
+
+generator c {
+  provider = "prisma-client-js"
+  output   = env("C",)
+  custom   = [env()]
+}
+
+generator d {
+  provider = "prisma-client-js"
+  output   = env(whatever: "D")
+  custom   = env("E")
+}
+"#
+);
+
+case!(
+    env_where_a_string_or_list_is_read,
+    r#"datasource db {
+  provider = "postgresql"
+  schemas  = env("SCHEMAS")
+}
+
+generator client {
+  provider        = "prisma-client-js"
+  previewFeatures = env("FEATURES")
+  engineType      = env("ENGINE")
+}
+"#
+);
+
+case!(
+    single_schema_without_brackets,
+    r#"datasource db {
+  provider = "postgresql"
+  schemas  = "public"
+}
+
+model A {
+  id Int @id
+
+  @@schema("public")
+}
+"#
+);
+
+// ---- nesting --------------------------------------------------------------------------------
+
+/// The errors of a schema, one `line: message` each.
+fn errors(schema: &str) -> Vec<String> {
+    let sources = SourceMap::single("schema.prisma", schema);
+    validate(&sources)
+        .diagnostics
+        .to_json(&sources)
+        .as_array()
+        .expect("diagnostics are a list")
+        .iter()
+        .map(|d| format!("{}: {}", d["line"], d["message"].as_str().unwrap_or("")))
+        .collect()
+}
+
+fn nested(open: &str, close: &str, depth: usize) -> String {
+    format!("{}{}", open.repeat(depth), close.repeat(depth))
+}
+
+const DEEP_ERROR: &str = "Brackets are nested more than 64 levels deep here.";
+
+#[test]
+fn deep_nesting_is_a_diagnostic_wherever_it_is() {
+    let header = "datasource db {\n  provider = \"postgresql\"\n}\n\n";
+    let deep_array = nested("[", "]", 9000);
+    let deep_call = format!("{}1{}", "f(".repeat(9000), ")".repeat(9000));
+    let schemas = [
+        format!("{header}model A {{\n  id Int   @id\n  b  Int[] @default({deep_array})\n}}\n"),
+        format!("{header}model A {{\n  id Int @id\n  b  Int @default({deep_call})\n}}\n"),
+        format!("{header}model A {{\n  id Int @id\n  b  Int\n\n  @@index({deep_array})\n}}\n"),
+        format!(
+            "{header}model A {{\n  id Int @id\n  b  Int\n\n  @@index([b], map: {deep_call})\n}}\n"
+        ),
+        format!("{header}enum E {{\n  A @map({deep_array})\n}}\n"),
+        format!(
+            "datasource db {{\n  provider   = \"postgresql\"\n  extensions = {deep_array}\n}}\n"
+        ),
+        format!("generator client {{\n  provider = {deep_call}\n}}\n"),
+    ];
+    for schema in &schemas {
+        let errors = errors(schema);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].ends_with(DEEP_ERROR), "{errors:?}");
+    }
+}
+
+#[test]
+fn nesting_up_to_the_limit_parses() {
+    // `@default(` opens the first level.
+    let schema = format!(
+        "datasource db {{\n  provider = \"postgresql\"\n}}\n\nmodel A {{\n  id Int   @id\n  b  Int[] @default({})\n}}\n",
+        nested("[", "]", 63)
+    );
+    let errors = errors(&schema);
+    assert!(
+        !errors.iter().any(|e| e.ends_with(DEEP_ERROR)),
+        "{errors:?}"
+    );
+    assert!(
+        !errors.is_empty(),
+        "a nested array is not an Int list default"
+    );
+}
+
+#[test]
+fn brackets_in_comments_and_strings_do_not_count_as_nesting() {
+    let deep = nested("(", ")", 100);
+    let schema = format!(
+        "datasource db {{\n  provider = \"postgresql\"\n}}\n\n/// {deep}\nmodel A {{\n  id Int    @id // {deep}\n  b  String @default(\"{deep}\") /* {deep} */\n}}\n"
+    );
+    assert_eq!(errors(&schema), Vec::<String>::new());
+}
+
+#[test]
+fn nesting_hidden_behind_a_comment_the_grammar_skips_is_still_bounded() {
+    // The `/*` on line 7 ends an invalid line, so the grammar never reads a comment there and
+    // parses line 8; the bracket scan takes `/*` as a comment opening and skips line 8.
+    let schema = format!(
+        "datasource db {{\n  provider = \"postgresql\"\n}}\n\nmodel A {{\n  id Int @id\n  x Int @default(1) x /*\n  b Int[] @default({})\n  */\n}}\n",
+        nested("[", "]", 200)
+    );
+    let errors = errors(&schema);
+    assert!(
+        errors.iter().any(|e| e == &format!("8: {DEEP_ERROR}")),
+        "{errors:?}"
+    );
+}

@@ -8,6 +8,10 @@ use crate::ast::{self, Expr, ModelKind, TypeName};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{self, Arity, FieldType, IndexKind, Provider, ScalarType};
 use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+
+/// A model's fields by name, for lookups that would otherwise scan every field.
+type FieldIds<'a> = HashMap<&'a str, ir::FieldId>;
 
 /// What `@relation(...)` said, kept for the relation pass.
 #[derive(Debug, Clone, Default)]
@@ -32,11 +36,14 @@ pub(crate) fn report_duplicate_attributes<'a>(
     attrs: &'a [ast::Attribute],
     once: &[&str],
 ) -> Vec<&'a str> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for a in attrs {
+        *counts.entry(a.name.name.as_str()).or_default() += 1;
+    }
     let mut dups = Vec::new();
     for a in attrs {
         let name = a.name.name.as_str();
-        let count = attrs.iter().filter(|o| o.name.name == name).count();
-        if count > 1 && once.contains(&name) {
+        if counts[name] > 1 && once.contains(&name) {
             cx.error(
                 format!("Attribute \"@{name}\" can only be defined once."),
                 a.span,
@@ -86,9 +93,12 @@ pub(crate) fn build_model(
     let mut relation_attrs = Vec::new();
     let mut field_pk: Vec<PendingPk> = Vec::new();
     let mut shard_keys = 0;
+    // Known before the block attributes are read: an ignored model may have optional shard keys.
+    let is_ignored = m.attributes().any(|a| a.name.name == "ignore");
 
+    let mut field_ids = FieldIds::new();
     for f in m.fields() {
-        if model.fields.iter().any(|o| o.name == f.name.name) {
+        if field_ids.contains_key(f.name.name.as_str()) {
             cx.error(
                 format!(
                     "Field \"{}\" is already defined on {what} \"{}\".",
@@ -251,7 +261,22 @@ pub(crate) fn build_model(
                     }
                 }
                 "shardKey" => {
+                    // The reference reports a shard key on a relation field or an optional or
+                    // list field on its own, before the preview feature and the provider.
+                    if field.is_relation() {
+                        cx.error("Attribute not known: \"@shardKey\".", a.span);
+                        continue;
+                    }
                     Args::new(a, "@").finish(cx.diags);
+                    if field.arity != Arity::Required && !is_ignored {
+                        args_error(
+                            cx,
+                            a,
+                            "@",
+                            "Fields that are marked as shard keys must be required.",
+                        );
+                        continue;
+                    }
                     shard_key_supported(cx, a, "@shardKey");
                     shard_keys += 1;
                 }
@@ -262,6 +287,7 @@ pub(crate) fn build_model(
                 }
             }
         }
+        field_ids.insert(f.name.name.as_str(), field_id);
         model.fields.push(field);
     }
 
@@ -277,7 +303,15 @@ pub(crate) fn build_model(
         );
     }
 
-    block_attributes(cx, m, &mut model, &mut field_pk, shard_keys > 0);
+    block_attributes(
+        cx,
+        m,
+        &mut model,
+        &field_ids,
+        &mut field_pk,
+        shard_keys > 0,
+        is_ignored,
+    );
     compute_constraint_names(cx, &mut model);
     check_model(cx, m, &model);
     (model, relation_attrs)
@@ -287,13 +321,14 @@ pub(crate) fn build_model(
 /// a mapped field whose column is taken is the one reported, as in the reference.
 fn check_column_names(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
     let what = m.kind.keyword();
-    let is_mapped = |f: &ir::Field| {
-        m.fields()
-            .find(|x| x.name.name == f.name)
-            .is_some_and(|x| x.attributes.iter().any(|a| a.name.name == "map"))
-    };
+    let mapped: HashSet<&str> = m
+        .fields()
+        .filter(|x| x.attributes.iter().any(|a| a.name.name == "map"))
+        .map(|x| x.name.name.as_str())
+        .collect();
+    let is_mapped = |f: &ir::Field| mapped.contains(f.name.as_str());
     let scalars: Vec<&ir::Field> = model.fields.iter().filter(|f| !f.is_relation()).collect();
-    let mut taken: std::collections::HashSet<&str> = scalars
+    let mut taken: HashSet<&str> = scalars
         .iter()
         .filter(|f| !is_mapped(f))
         .map(|f| f.db_name.as_str())
@@ -727,8 +762,10 @@ fn block_attributes(
     cx: &mut Cx<'_>,
     m: &ast::Model,
     model: &mut ir::Model,
+    field_ids: &FieldIds<'_>,
     field_pk: &mut Vec<PendingPk>,
     has_field_shard_key: bool,
+    is_ignored: bool,
 ) {
     let mut schema_seen = false;
     let mut compound_pk: Option<ir::PrimaryKey> = None;
@@ -758,7 +795,7 @@ fn block_attributes(
             }
             "id" => {
                 let mut args = Args::new(a, "@@");
-                let fields = index_fields(cx, m, model, &mut args, "id");
+                let fields = index_fields(cx, m, model, field_ids, &mut args, "id");
                 let name_arg = map_arg(cx, &mut args, "name");
                 let map = map_arg(cx, &mut args, "map");
                 let clustered = clustered_arg(cx, &mut args);
@@ -784,13 +821,25 @@ fn block_attributes(
                     _ => IndexKind::Fulltext,
                 };
                 let mut args = Args::new(a, "@@");
-                let fields = index_fields(cx, m, model, &mut args, name);
-                let name_arg = if kind == IndexKind::Unique {
-                    map_arg(cx, &mut args, "name")
-                } else {
-                    None
+                let fields = index_fields(cx, m, model, field_ids, &mut args, name);
+                // `name` is the client's name for a unique constraint, and a legacy alias of
+                // `map` for a normal index.
+                let name_arg = match kind {
+                    IndexKind::Unique => map_arg(cx, &mut args, "name"),
+                    _ => None,
                 };
-                let map = map_arg(cx, &mut args, "map");
+                let legacy_map = match kind {
+                    IndexKind::Normal => map_arg(cx, &mut args, "name"),
+                    _ => None,
+                };
+                let map = match (legacy_map, map_arg(cx, &mut args, "map")) {
+                    (Some(_), Some(_)) => {
+                        // The reference names the attribute `@index` in this message.
+                        args_error(cx, a, "@", "The `@@index` attribute accepts the `name` argument as an alias for the `map` argument for legacy reasons. It does not accept both though. Please use the `map` argument to specify the database name of the index.");
+                        None
+                    }
+                    (legacy, map) => map.or(legacy),
+                };
                 let algorithm = if kind == IndexKind::Normal {
                     index_algorithm(cx, &mut args)
                 } else {
@@ -845,22 +894,24 @@ fn block_attributes(
             "shardKey" => {
                 shard_key_supported(cx, a, "@@shardKey");
                 let mut args = Args::new(a, "@@");
-                let fields = args.default_arg("fields").and_then(|v| {
-                    let calls: Vec<&Expr> = args::as_list(v)
-                        .into_iter()
-                        .filter(|e| matches!(e, Expr::Function(..)))
-                        .collect();
-                    for c in &calls {
-                        let text = cx.sources.slice(c.span()).to_string();
-                        cx.error(args::type_mismatch("constant", c, &text), c.span());
-                    }
-                    calls.is_empty().then_some(())
-                });
-                let mut args = Args::new(a, "@@");
-                let fields = fields.and_then(|_| index_fields(cx, m, model, &mut args, "shardKey"));
+                let fields = index_fields(cx, m, model, field_ids, &mut args, "shardKey");
                 args.finish(cx.diags);
-                if fields.is_some_and(|f| f.is_empty()) {
+                if fields.as_ref().is_some_and(|f| f.is_empty()) {
                     args_error(cx, a, "@@", "The list of fields in a `@@shardKey()` attribute cannot be empty. Please specify at least one field.");
+                }
+                let optional: Vec<&str> = fields
+                    .iter()
+                    .flatten()
+                    .filter(|_| !is_ignored)
+                    .map(|f| model.field(f.field))
+                    .filter(|f| f.arity != Arity::Required)
+                    .map(|f| f.name.as_str())
+                    .collect();
+                if !optional.is_empty() {
+                    cx.error(
+                        format!("Error validating model \"{}\": The shard key definition refers to the optional {}. Shard key definitions must reference only required fields.", m.name.name, plural_fields(&optional)),
+                        a.span,
+                    );
                 }
                 if has_field_shard_key {
                     cx.error(
@@ -951,22 +1002,32 @@ fn index_fields(
     cx: &mut Cx<'_>,
     m: &ast::Model,
     model: &ir::Model,
+    field_ids: &FieldIds<'_>,
     args: &mut Args<'_>,
     which: &str,
 ) -> Option<Vec<ir::IndexField>> {
     let v = args.required("fields", cx.diags)?;
+    // Shard keys take bare field names: no sort order or length.
+    let shard_key = which == "shardKey";
+    let expected = if shard_key {
+        "constant"
+    } else {
+        "constant literal"
+    };
     let mut out = Vec::new();
     let mut unknown = Vec::new();
     let mut relation = Vec::new();
+    let mut malformed = false;
     for e in args::as_list(v) {
         let (name, call_args, span) = match e {
             Expr::Constant(n, s) => (n.as_str(), &[][..], *s),
-            Expr::Function(n, a, s) => (n.name.as_str(), a.as_slice(), *s),
+            Expr::Function(n, a, s) if !shard_key => (n.name.as_str(), a.as_slice(), *s),
             other => {
                 cx.error(
-                    args::type_mismatch("constant literal", other, cx.sources.slice(other.span())),
+                    args::type_mismatch(expected, other, cx.sources.slice(other.span())),
                     other.span(),
                 );
+                malformed = true;
                 continue;
             }
         };
@@ -979,16 +1040,20 @@ fn index_fields(
             .named("ops")
             .and_then(|v| opclasses::parse(cx, &args.display, v));
         fa.finish(cx.diags);
-        match model.find_field(name) {
-            Some((_, f)) if f.is_relation() => relation.push(name.to_string()),
-            Some((id, _)) => out.push(ir::IndexField {
-                field: id,
+        match field_ids.get(name) {
+            Some(id) if model.field(*id).is_relation() => relation.push(name.to_string()),
+            Some(id) => out.push(ir::IndexField {
+                field: *id,
                 sort,
                 length,
                 ops,
             }),
             None => unknown.push(name.to_string()),
         }
+    }
+    // As in the reference, a list with a malformed item is not looked at any further.
+    if malformed {
+        return None;
     }
     let model_name = &m.name.name;
     let mut repeated: Vec<ir::FieldId> = Vec::new();
@@ -1020,12 +1085,8 @@ fn index_fields(
                 unknown.join(", ")
             ),
             "shardKey" => format!(
-                "The multi field shard key declaration refers to the unknown fields {}.",
-                unknown
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "The multi field shard key declaration refers to the unknown {}.",
+                plural_fields(&unknown)
             ),
             _ => format!(
                 "The index definition refers to the unknown fields: {}.",
@@ -1044,7 +1105,7 @@ fn index_fields(
             .collect();
         let message = match which {
             "id" => format!("The id definition refers to the relation fields {}. ID definitions must reference only scalar fields.", relation.join(", ")),
-            "shardKey" => format!("The shard key definition refers to the relation field `{}`. Shard key definitions must reference only scalar fields.", relation.join(", ")),
+            "shardKey" => format!("The shard key definition refers to the relation {}. Shard key definitions must reference only scalar fields.", plural_fields(&relation)),
             "unique" => format!("The unique index definition refers to the relation fields {}. Index definitions must reference only scalar fields. Did you mean `@@unique([{}])`?", relation.join(", "), suggestion.join(", ")),
             _ => format!("The index definition refers to the relation fields {}. Index definitions must reference only scalar fields. Did you mean `@@{which}([{}])`?", relation.join(", "), suggestion.join(", ")),
         };
@@ -1327,8 +1388,10 @@ fn check_index_arguments(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model, pro
 /// that name nor a custom one may be a field name.
 fn check_client_name_clashes(cx: &mut Cx<'_>, m: &ast::Model, model: &ir::Model) {
     let what = m.kind.keyword();
-    let is_field = |n: &str| model.fields.iter().any(|f| f.name == n);
-    let scalar_field = |n: &str| model.scalar_fields().any(|(_, f)| f.name == n);
+    let fields: HashMap<&str, &ir::Field> =
+        model.fields.iter().map(|f| (f.name.as_str(), f)).collect();
+    let is_field = |n: &str| fields.contains_key(n);
+    let scalar_field = |n: &str| fields.get(n).is_some_and(|f| !f.is_relation());
     let joined = |fields: &[ir::IndexField]| {
         fields
             .iter()

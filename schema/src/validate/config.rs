@@ -1,10 +1,11 @@
 //! `datasource` and `generator` blocks.
 
 use super::args::{expr_text, type_mismatch, Args};
-use crate::ast::{self, ConfigBlock, ConfigKind, Expr};
+use crate::ast::{self, Argument, ConfigBlock, ConfigKind, Expr};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{ConfigValue, Datasource, Generator, Provider, RelationMode};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
+use std::collections::HashSet;
 
 /// Preview features the reference (Prisma 7) knows, and accepts silently; listed in its
 /// "Expected one of" message. `fullTextSearchPostgres` joins them on PostgreSQL.
@@ -164,10 +165,8 @@ fn config_value(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Optio
     match e {
         Expr::String(s, _) => Some(ConfigValue::Literal(s.clone())),
         Expr::Function(name, args, span) if name.name == "env" => {
-            let mut a = Args::of_call(args, *span, "env".into());
-            let var = a.required("name", diags)?;
+            let var = env_argument(args, *span, sources, diags)?;
             let var = super::args::expect_str(var, sources, diags)?.to_string();
-            a.finish(diags);
             Some(ConfigValue::Env(var))
         }
         other => {
@@ -177,6 +176,49 @@ fn config_value(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Optio
             );
             None
         }
+    }
+}
+
+/// The variable name of an `env(...)` call: its one argument, whatever its name. A call with
+/// no argument, several or a trailing comma is reported. The tree does not keep a call's
+/// trailing comma, so the source text tells.
+fn env_argument<'e>(
+    args: &'e [Argument],
+    span: Span,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<&'e Expr> {
+    let trailing_comma = sources
+        .slice(span)
+        .trim_end_matches(')')
+        .trim_end()
+        .ends_with(',');
+    match args {
+        [arg] if !trailing_comma => arg.value.as_ref(),
+        _ => {
+            diags.error(
+                "Exactly one string parameter must be passed to the env function.",
+                span,
+            );
+            None
+        }
+    }
+}
+
+/// Checks the `env(...)` calls in a generator property that is otherwise passed on as text.
+fn check_env_calls(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) {
+    match e {
+        Expr::Function(name, args, span) if name.name == "env" => {
+            if let Some(var) = env_argument(args, *span, sources, diags) {
+                super::args::expect_str(var, sources, diags);
+            }
+        }
+        Expr::Array(items, _) => {
+            for item in items {
+                check_env_calls(item, sources, diags);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -358,9 +400,10 @@ fn relation_mode_value(
 
 fn schema_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let Expr::Array(items, _) = e else {
-        diags.error(type_mismatch("array", e, &expr_text(e, sources)), e.span());
-        return out;
+    // A single schema may be written without brackets.
+    let items: Vec<&Expr> = match e {
+        Expr::Array(items, _) => items.iter().collect(),
+        other => vec![other],
     };
     if items.is_empty() {
         diags.error("If provided, the schemas array can not be empty.", e.span());
@@ -378,9 +421,10 @@ fn schema_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec<St
 
 fn extension_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec<String> {
     let mut out = Vec::new();
-    let Expr::Array(items, _) = e else {
-        diags.error(type_mismatch("array", e, &expr_text(e, sources)), e.span());
-        return out;
+    // A single extension may be written without brackets.
+    let items: Vec<&Expr> = match e {
+        Expr::Array(items, _) => items.iter().collect(),
+        other => vec![other],
     };
     for item in items {
         let name = match item {
@@ -389,12 +433,24 @@ fn extension_list(e: &Expr, sources: &SourceMap, diags: &mut Diagnostics) -> Vec
                 let mut a = Args::of_call(args, *span, name.name.clone());
                 for key in ["schema", "version", "map"] {
                     if let Some(v) = a.named(key) {
-                        if !matches!(v, Expr::String(..)) {
+                        if super::args::expect_str(v, sources, diags).is_none() {
                             diags.error(
                                 format!("Error validating: The `{key}` argument must be a string literal"),
                                 v.span(),
                             );
                         }
+                    }
+                }
+                let mut seen = HashSet::new();
+                for (arg, n) in args.iter().filter_map(|a| Some((a, a.name.as_ref()?))) {
+                    if !seen.insert(n.name.as_str()) {
+                        diags.error(
+                            format!(
+                                "Error validating: The argument `{}` can only be defined once",
+                                n.name
+                            ),
+                            arg.span,
+                        );
                     }
                 }
                 for arg in args.iter().filter(|a| a.name.is_none()) {
@@ -466,7 +522,17 @@ fn generator(
             "previewFeatures" => {
                 preview_features = features(value, provider, sources, diags);
             }
-            other => config.push((other.to_string(), expr_text(value, sources))),
+            other => {
+                // The reference reads the engine type itself, as a plain string.
+                if other == "engineType" && !matches!(value, Expr::String(..)) {
+                    diags.error(
+                        type_mismatch("String", value, &expr_text(value, sources)),
+                        value.span(),
+                    );
+                }
+                check_env_calls(value, sources, diags);
+                config.push((other.to_string(), expr_text(value, sources)));
+            }
         }
     }
     all_features.extend(preview_features.iter().cloned());
@@ -489,7 +555,6 @@ fn features(
     let mut out = Vec::new();
     let items: Vec<&Expr> = match e {
         Expr::Array(items, _) => items.iter().collect(),
-        Expr::Function(name, ..) if name.name == "env" => return out,
         other => vec![other],
     };
     for item in items {

@@ -116,16 +116,20 @@ struct Constraint<'a> {
     span: Span,
 }
 
-/// The attribute of a model (block or field attribute) written at `span`.
-fn attribute_at(m: &ast::Model, span: Span) -> Option<&ast::Attribute> {
+/// A model's attributes (block and field attributes) by where they are written.
+type AttributesAt<'a> = HashMap<Span, &'a ast::Attribute>;
+
+fn attributes_at(m: &ast::Model) -> AttributesAt<'_> {
     m.attributes()
         .chain(m.fields().flat_map(|f| f.attributes.iter()))
-        .find(|a| a.span == span)
+        .map(|a| (a.span, a))
+        .collect()
 }
 
 /// The span of argument `arg` of the attribute at `span`, or the attribute's span.
-fn argument_span(m: &ast::Model, span: Span, arg: &str) -> Span {
-    attribute_at(m, span)
+fn argument_span(attributes: &AttributesAt<'_>, span: Span, arg: &str) -> Span {
+    attributes
+        .get(&span)
         .and_then(|a| a.named(arg))
         .map_or(span, |a| a.span)
 }
@@ -176,6 +180,7 @@ pub(crate) fn check_constraint_names<'a>(
                 }
             }
         }
+        let attributes = attributes_at(m);
         for idx in &model.indexes {
             let attribute = match (idx.kind, idx.from_field_attribute) {
                 (IndexKind::Unique, true) => "@unique",
@@ -188,19 +193,29 @@ pub(crate) fn check_constraint_names<'a>(
                 model: mi,
                 name: &idx.db_name,
                 attribute,
-                span: argument_span(m, idx.span, "map"),
+                span: argument_span(&attributes, idx.span, "map"),
             });
         }
     }
+    // The first field of each name: later ones are duplicates, already reported.
+    let ast_fields: Vec<HashMap<&str, &ast::Field>> = asts
+        .iter()
+        .map(|m| {
+            let mut fields = HashMap::new();
+            for f in m.fields() {
+                fields.entry(f.name.name.as_str()).or_insert(f);
+            }
+            fields
+        })
+        .collect();
     for rel in &schema.relations {
         let Some(name) = &rel.fk_db_name else {
             continue;
         };
         let mi = rel.referencing.model.0;
         let field = &schema.models[mi].fields[rel.referencing.field.0];
-        let span = asts[mi]
-            .fields()
-            .find(|f| f.name.name == field.name)
+        let span = ast_fields[mi]
+            .get(field.name.as_str())
             .and_then(|f| f.attributes.iter().find(|a| a.name.name == "relation"))
             .and_then(|a| a.named("map"))
             .map_or(field.span, |a| a.span);
@@ -289,13 +304,22 @@ fn check_client_names(cx: &mut Cx<'_>, asts: &[&ast::Model], schema: &ir::Schema
                 names.push((name, "@@id", span));
             }
         }
+        let attributes = attributes_at(m);
         for idx in model.unique_indexes() {
             if let Some(name) = &idx.name {
-                names.push((name, "@@unique", argument_span(m, idx.span, "name")));
+                names.push((
+                    name,
+                    "@@unique",
+                    argument_span(&attributes, idx.span, "name"),
+                ));
             }
         }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (name, _, _) in &names {
+            *counts.entry(name).or_default() += 1;
+        }
         for (name, attribute, span) in &names {
-            if names.iter().filter(|(n, _, _)| n == name).count() > 1 {
+            if counts[name] > 1 {
                 cx.error(
                     format!("Error parsing attribute \"{attribute}\": The given custom name `{name}` has to be unique on the model. Please provide a different name for the `name` argument."),
                     *span,

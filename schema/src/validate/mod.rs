@@ -422,9 +422,10 @@ fn check_reserved_name(cx: &mut Cx<'_>, t: &ast::Top) {
 
 fn build_enum(cx: &mut Cx<'_>, e: &ast::Enum) -> ir::Enum {
     let mut values: Vec<ir::EnumValue> = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for v in e.values() {
         check_identifier(cx, &v.name, "Enum Value");
-        if values.iter().any(|o| o.name == v.name.name) {
+        if !names.insert(v.name.name.as_str()) {
             cx.error(
                 format!(
                     "Value \"{}\" is already defined on enum \"{}\".",

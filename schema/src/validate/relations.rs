@@ -17,7 +17,10 @@ use crate::ir::{
     RelationMode, RelationSide,
 };
 use crate::source::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Each model's fields by name, for resolving `fields`/`references` without scanning them all.
+type FieldIds<'a> = Vec<HashMap<&'a str, FieldId>>;
 
 struct Candidate {
     model: ModelId,
@@ -103,8 +106,18 @@ pub(crate) fn resolve(
         }
     }
 
+    let field_ids: FieldIds<'_> = models
+        .iter()
+        .map(|m| {
+            let mut ids = HashMap::new();
+            for (i, f) in m.fields.iter().enumerate() {
+                ids.entry(f.name.as_str()).or_insert(FieldId(i));
+            }
+            ids
+        })
+        .collect();
     for c in &mut candidates {
-        resolve_arguments(cx, models, c);
+        resolve_arguments(cx, models, &field_ids, c);
     }
     check_ambiguity(cx, models, &mut candidates);
     for c in candidates.iter().filter(|c| !c.ambiguous) {
@@ -130,12 +143,17 @@ pub(crate) fn resolve(
 }
 
 /// Resolves `fields` and `references`, reporting unknown and relation fields.
-fn resolve_arguments(cx: &mut Cx<'_>, models: &[ir::Model], c: &mut Candidate) {
+fn resolve_arguments(
+    cx: &mut Cx<'_>,
+    models: &[ir::Model],
+    field_ids: &FieldIds<'_>,
+    c: &mut Candidate,
+) {
     let span = c.attr_span(models);
     let model = &models[c.model.0];
     let related = &models[c.related.0];
     if let Some(names) = &c.attr.fields {
-        match resolve_names(model, names) {
+        match resolve_names(model, &field_ids[c.model.0], names) {
             Ok(ids) => c.local = Some(ids),
             Err((unknown, relation)) => {
                 c.broken = true;
@@ -155,7 +173,7 @@ fn resolve_arguments(cx: &mut Cx<'_>, models: &[ir::Model], c: &mut Candidate) {
         }
     }
     if let Some(names) = &c.attr.references {
-        match resolve_names(related, names) {
+        match resolve_names(related, &field_ids[c.related.0], names) {
             Ok(ids) => c.remote = Some(ids),
             Err((unknown, relation)) => {
                 c.broken = true;
@@ -180,14 +198,15 @@ type NameProblems<'a> = (Vec<&'a str>, Vec<&'a str>);
 
 fn resolve_names<'a>(
     model: &ir::Model,
+    field_ids: &HashMap<&str, FieldId>,
     names: &'a [(String, Span)],
 ) -> Result<Vec<FieldId>, NameProblems<'a>> {
     let mut ids = Vec::new();
     let (mut unknown, mut relation) = (Vec::new(), Vec::new());
     for (n, _) in names {
-        match model.find_field(n) {
-            Some((_, f)) if f.is_relation() => relation.push(n.as_str()),
-            Some((id, _)) => ids.push(id),
+        match field_ids.get(n.as_str()) {
+            Some(id) if model.field(*id).is_relation() => relation.push(n.as_str()),
+            Some(id) => ids.push(*id),
             None => unknown.push(n.as_str()),
         }
     }
@@ -343,19 +362,28 @@ fn pair(models: &[ir::Model], candidates: &[Candidate]) -> Vec<Shape> {
             models[c.model.0].fields[c.field.0].name.as_str(),
         )
     };
+    // Candidates by (model, related model, relation name), in candidate order.
+    let mut by_ends: HashMap<(ModelId, ModelId, Option<&str>), Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate().filter(|(_, c)| !c.ambiguous) {
+        by_ends
+            .entry((c.model, c.related, c.attr.name.as_deref()))
+            .or_default()
+            .push(i);
+    }
     let mut shapes = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
         if c.ambiguous {
             continue;
         }
         let is_self = c.model == c.related;
-        let opposite = candidates.iter().position(|o| {
-            !o.ambiguous
-                && o.model == c.related
-                && o.related == c.model
-                && (!is_self || o.field != c.field)
-                && o.attr.name == c.attr.name
-        });
+        let opposite = by_ends
+            .get(&(c.related, c.model, c.attr.name.as_deref()))
+            .and_then(|group| {
+                group
+                    .iter()
+                    .copied()
+                    .find(|o| !is_self || candidates[*o].field != c.field)
+            });
         let shape = match (arity(i), opposite) {
             (Arity::List, Some(o)) if arity(o) == Arity::List => {
                 let (mine, theirs) = (key(i), key(o));

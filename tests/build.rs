@@ -1,6 +1,6 @@
-//! Generates a client from every schema-example into OUT_DIR, so that building the tests
-//! proves the generated code compiles; and one from every hostile schema the validator
-//! accepts (see hostile_schemas.rs), for `tests/hostile_names.rs`.
+//! Generates a client from every schema-example and every test-only schema (`schemas/`) into
+//! OUT_DIR, so that building the tests proves the generated code compiles; and one from every
+//! hostile schema the validator accepts (see hostile_schemas.rs), for `tests/hostile_names.rs`.
 mod hostile_schemas;
 
 use std::fmt::Write as _;
@@ -10,12 +10,23 @@ use std::path::Path;
 const DRAWN_SCHEMAS: usize = 40;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema-examples");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    println!("cargo:rerun-if-changed={}", root.display());
     println!("cargo:rerun-if-changed=hostile_schemas.rs");
-    let mut entries: Vec<_> = std::fs::read_dir(&root)
-        .expect("schema-examples/ exists")
+    for root in [
+        manifest.join("../schema-examples"),
+        manifest.join("schemas"),
+    ] {
+        generate_all(&root, &out);
+    }
+    hostile(&out.join("hostile"));
+}
+
+/// Generates the client of every schema in `root` into `out`, named after the schema's file.
+fn generate_all(root: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut entries: Vec<_> = std::fs::read_dir(root)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", root.display()))
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "prisma"))
@@ -31,7 +42,6 @@ fn main() {
             panic!("generating {}: {e}", path.display());
         }
     }
-    hostile(&out.join("hostile"));
 }
 
 /// Writes each hostile schema and, when it is valid, its client; then `hostile.rs`, with one

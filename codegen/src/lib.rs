@@ -9,8 +9,7 @@
 
 mod names;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use names::{ident, Names};
+use names::{ModelItems, Names};
 use proc_macro2::{Literal, TokenStream};
 use quarry_schema::ir::{self, Arity, FieldType, RelationKind, ScalarType, Schema};
 use quote::{format_ident, quote};
@@ -130,8 +129,12 @@ pub fn generate_code(schema: &Schema, schema_name: &str) -> String {
 struct ModelInfo {
     /// IR field id -> column position (scalar, readable fields only).
     columns: HashMap<ir::FieldId, usize>,
+    /// The same fields, in schema order.
+    column_fields: Vec<ir::FieldId>,
     /// Relation fields included in the client, in order.
     relations: Vec<ir::FieldId>,
+    /// Unique criteria made only of columns, once each: each gets a `by_*` constructor.
+    uniques: Vec<Vec<ir::FieldId>>,
 }
 
 struct Generator<'s> {
@@ -146,18 +149,30 @@ fn is_column(f: &ir::Field) -> bool {
 
 impl<'s> Generator<'s> {
     fn new(schema: &'s Schema) -> Self {
-        let info = schema
+        let info: Vec<ModelInfo> = schema
             .models
             .iter()
             .map(|m| {
-                let columns = m
+                let column_fields: Vec<ir::FieldId> = m
                     .fields
                     .iter()
                     .enumerate()
                     .filter(|(_, f)| is_column(f))
-                    .enumerate()
-                    .map(|(pos, (i, _))| (ir::FieldId(i), pos))
+                    .map(|(i, _)| ir::FieldId(i))
                     .collect();
+                let columns: HashMap<ir::FieldId, usize> = column_fields
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, f)| (*f, pos))
+                    .collect();
+                let mut uniques: Vec<Vec<ir::FieldId>> = Vec::new();
+                for criterion in m.unique_criteria() {
+                    if criterion.iter().all(|f| columns.contains_key(f))
+                        && !uniques.contains(&criterion)
+                    {
+                        uniques.push(criterion);
+                    }
+                }
                 let relations = m
                     .fields
                     .iter()
@@ -169,12 +184,22 @@ impl<'s> Generator<'s> {
                     })
                     .map(|(i, _)| ir::FieldId(i))
                     .collect();
-                ModelInfo { columns, relations }
+                ModelInfo {
+                    columns,
+                    column_fields,
+                    relations,
+                    uniques,
+                }
             })
             .collect();
+        let names = Names::new(schema, |id| ModelItems {
+            columns: &info[id.0].column_fields,
+            relations: &info[id.0].relations,
+            uniques: &info[id.0].uniques,
+        });
         Generator {
             schema,
-            names: Names::new(schema),
+            names,
             info,
         }
     }
@@ -184,7 +209,12 @@ impl<'s> Generator<'s> {
     }
 
     fn module(&self) -> TokenStream {
-        let enums = self.schema.enums.iter().map(|e| self.enum_def(e));
+        let enums = self
+            .schema
+            .enums
+            .iter()
+            .enumerate()
+            .map(|(i, e)| self.enum_def(ir::EnumId(i), e));
         let structs = self.models().map(|(id, m)| self.model_struct(id, m));
         let modules = self.models().map(|(id, m)| self.model_module(id, m));
         let client = self.client();
@@ -196,47 +226,56 @@ impl<'s> Generator<'s> {
         }
     }
 
-    fn rust_type(&self, f: &ir::Field) -> TokenStream {
+    /// The Rust type of a column, as written in the module `scope` (`self` for the generated
+    /// module itself, `super` for a model's module).
+    fn rust_type(&self, f: &ir::Field, scope: &TokenStream) -> TokenStream {
         let base = match &f.field_type {
             FieldType::Scalar(_) => scalar_type(storage_scalar(f)),
             FieldType::Enum(e) => {
                 let name = self.names.enum_type(*e);
-                quote!(#name)
+                quote!(#scope::#name)
             }
             FieldType::Relation(_) | FieldType::Unsupported(_) => quote!(()),
         };
         match f.arity {
             Arity::Required => base,
-            Arity::Optional => quote!(Option<#base>),
-            Arity::List => quote!(Vec<#base>),
+            Arity::Optional => quote!(::core::option::Option<#base>),
+            Arity::List => quote!(::std::vec::Vec<#base>),
         }
     }
 
-    fn enum_def(&self, e: &ir::Enum) -> TokenStream {
-        let name = format_ident!("{}", e.name.to_upper_camel_case());
+    fn enum_def(&self, id: ir::EnumId, e: &ir::Enum) -> TokenStream {
+        let name = self.names.enum_type(id);
         let doc = docs(&e.documentation);
+        let idents = self.names.variants(id);
         let variants: Vec<_> = e
             .values
             .iter()
-            .map(|v| {
-                let id = ident(&v.name.to_upper_camel_case());
+            .zip(idents)
+            .map(|(v, id)| {
                 let doc = docs(&v.documentation);
                 let serde_name = &v.name;
                 quote! { #doc #[serde(rename = #serde_name)] #id }
             })
             .collect();
-        let idents: Vec<_> = e
-            .values
-            .iter()
-            .map(|v| ident(&v.name.to_upper_camel_case()))
-            .collect();
         let db: Vec<_> = e.values.iter().map(|v| v.db_name.as_str()).collect();
         let enum_name = &e.name;
         quote! {
             #doc
-            #[allow(dead_code)]
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, quarry::deps::serde::Serialize, quarry::deps::serde::Deserialize)]
-            #[serde(crate = "quarry::deps::serde")]
+            #[allow(dead_code, clippy::enum_variant_names)]
+            #[derive(
+                ::core::fmt::Debug,
+                ::core::clone::Clone,
+                ::core::marker::Copy,
+                ::core::cmp::PartialEq,
+                ::core::cmp::Eq,
+                ::core::hash::Hash,
+                ::core::cmp::PartialOrd,
+                ::core::cmp::Ord,
+                ::quarry::deps::serde::Serialize,
+                ::quarry::deps::serde::Deserialize
+            )]
+            #[serde(crate = "::quarry::deps::serde")]
             pub enum #name {
                 #(#variants,)*
             }
@@ -244,47 +283,47 @@ impl<'s> Generator<'s> {
             #[allow(dead_code)]
             impl #name {
                 /// Every value, in schema order.
-                pub const ALL: &'static [#name] = &[#(#name::#idents),*];
+                pub const ALL: &'static [Self] = &[#(Self::#idents),*];
 
                 /// The value as stored in the database.
-                pub fn as_db_str(self) -> &'static str {
+                pub fn as_db_str(self) -> &'static ::core::primitive::str {
                     match self {
-                        #(#name::#idents => #db,)*
+                        #(Self::#idents => #db,)*
                     }
                 }
             }
 
-            impl quarry::IntoValue for #name {
-                fn into_value(self) -> quarry::Value {
-                    quarry::Value::Enum(self.as_db_str().to_string())
+            impl ::quarry::IntoValue for #name {
+                fn into_value(self) -> ::quarry::Value {
+                    ::quarry::Value::Enum(::std::string::String::from(self.as_db_str()))
                 }
             }
 
-            impl quarry::FromValue for #name {
-                fn from_value(v: quarry::Value) -> Result<Self, String> {
-                    let s = String::from_value(v)?;
+            impl ::quarry::FromValue for #name {
+                fn from_value(v: ::quarry::Value) -> ::core::result::Result<Self, ::std::string::String> {
+                    let s = <::std::string::String as ::quarry::FromValue>::from_value(v)?;
                     match s.as_str() {
-                        #(#db => Ok(#name::#idents),)*
-                        other => Err(format!("`{}` is not a value of enum {}", other, #enum_name)),
+                        #(#db => ::core::result::Result::Ok(Self::#idents),)*
+                        other => ::core::result::Result::Err(::std::format!("`{}` is not a value of enum {}", other, #enum_name)),
                     }
                 }
             }
 
-            impl quarry::api::BaseType for #name {}
+            impl ::quarry::api::BaseType for #name {}
         }
     }
 
     /// The generic parameter of a relation slot.
-    fn slot_param(&self, m: &ir::Model, f: ir::FieldId) -> syn::Ident {
-        self.names.slot_param(m, f)
+    fn slot_param(&self, id: ir::ModelId, f: ir::FieldId) -> syn::Ident {
+        self.names.slot_param(id, f)
     }
 
     fn slot_bound(&self, m: &ir::Model, f: ir::FieldId) -> TokenStream {
         let field = m.field(f);
         match field.arity {
-            Arity::List => quote!(quarry::ManySlot),
-            Arity::Optional => quote!(quarry::OptionalSlot),
-            Arity::Required => quote!(quarry::RequiredSlot),
+            Arity::List => quote!(::quarry::ManySlot),
+            Arity::Optional => quote!(::quarry::OptionalSlot),
+            Arity::Required => quote!(::quarry::RequiredSlot),
         }
     }
 
@@ -295,7 +334,7 @@ impl<'s> Generator<'s> {
         let params: Vec<_> = info
             .relations
             .iter()
-            .map(|f| self.slot_param(m, *f))
+            .map(|f| self.slot_param(id, *f))
             .collect();
         let bounds: Vec<_> = info
             .relations
@@ -311,24 +350,26 @@ impl<'s> Generator<'s> {
         let mut raw = Vec::new();
         for (fid, f) in m.fields.iter().enumerate() {
             let fid = ir::FieldId(fid);
-            let fname = self.names.field(&f.name);
+            let fname = self.names.field(id, fid);
             let fdoc = docs(&f.documentation);
+            let serde_name = &f.name;
             if let Some(&col) = info.columns.get(&fid) {
-                let ty = self.rust_type(f);
+                let ty = self.rust_type(f, &quote!(self));
                 let model_name = &m.name;
                 let field_name = &f.name;
-                fields.push(quote! { #fdoc pub #fname: #ty });
+                fields.push(quote! { #fdoc #[serde(rename = #serde_name)] pub #fname: #ty });
                 let col = Literal::usize_unsuffixed(col);
-                inits.push(quote! { #fname: quarry::value::decode(record.take(#col), #model_name, #field_name)? });
+                inits.push(quote! { #fname: ::quarry::value::decode(record.take(#col), #model_name, #field_name)? });
                 let read = match (&f.field_type, f.arity) {
-                    (FieldType::Enum(_), Arity::List) => {
-                        quote!(quarry::direct::read_pg_via_value::<#ty>)
+                    (FieldType::Enum(e), Arity::List) => {
+                        let name = self.names.enum_type(*e);
+                        quote!(::quarry::direct::read_pg_enum_list::<self::#name>)
                     }
-                    (FieldType::Enum(_), _) => quote!(quarry::direct::read_pg_enum::<#ty>),
-                    _ => quote!(<#ty as quarry::direct::ReadPg>::read_pg),
+                    (FieldType::Enum(_), _) => quote!(::quarry::direct::read_pg_enum::<#ty>),
+                    _ => quote!(<#ty as ::quarry::direct::ReadPg>::read_pg),
                 };
                 direct.push(quote! {
-                    #fname: #read(row, #col, &fields[#col]).map_err(|message| quarry::Error::Decode {
+                    #fname: #read(row, #col, &fields[#col]).map_err(|message| ::quarry::Error::Decode {
                         model: #model_name,
                         field: #field_name,
                         message,
@@ -336,26 +377,33 @@ impl<'s> Generator<'s> {
                 });
                 raw.push(direct.last().cloned().unwrap_or_default());
             } else if let Some(pos) = info.relations.iter().position(|r| *r == fid) {
-                let p = self.slot_param(m, fid);
+                let p = self.slot_param(id, fid);
                 let bound = self.slot_bound(m, fid);
                 fields.push(quote! {
                     #fdoc
-                    #[serde(default, skip_serializing_if = "quarry::NotLoaded::is_not_loaded")]
+                    #[serde(rename = #serde_name, default, skip_serializing_if = "::quarry::NotLoaded::is_not_loaded")]
                     pub #fname: #p
                 });
                 inits.push(
                     quote! { #fname: <#p as #bound>::from_relation(record.take_relation(#pos))? },
                 );
                 raw.push(inits.last().cloned().unwrap_or_default());
-                let slot = format_ident!("slot_{}", pos.to_string());
-                unloaded.push(quote! { let #slot = <#p as #bound>::unloaded()?; });
-                direct.push(quote! { #fname: #slot });
+                // One tuple holds the unloaded slots: a local per slot could share its name
+                // with the field it fills.
+                let index = syn::Index::from(unloaded.len());
+                unloaded.push(quote! { <#p as #bound>::unloaded()? });
+                direct.push(quote! { #fname: slots.#index });
             }
         }
+        let slots = if unloaded.is_empty() {
+            quote!()
+        } else {
+            quote!(let slots = (#(#unloaded,)*);)
+        };
         let generics = if params.is_empty() {
             quote!()
         } else {
-            quote!(<#(#params = quarry::NotLoaded),*>)
+            quote!(<#(#params = ::quarry::NotLoaded),*>)
         };
         let impl_generics = if params.is_empty() {
             quote!()
@@ -371,30 +419,36 @@ impl<'s> Generator<'s> {
         quote! {
             #doc
             #[allow(dead_code)]
-            #[derive(Debug, Clone, PartialEq, quarry::deps::serde::Serialize, quarry::deps::serde::Deserialize)]
-            #[serde(crate = "quarry::deps::serde", rename_all = "camelCase")]
+            #[derive(
+                ::core::fmt::Debug,
+                ::core::clone::Clone,
+                ::core::cmp::PartialEq,
+                ::quarry::deps::serde::Serialize,
+                ::quarry::deps::serde::Deserialize
+            )]
+            #[serde(crate = "::quarry::deps::serde")]
             pub struct #name #generics {
                 #(#fields,)*
             }
 
-            impl quarry::Model for #name {
-                const META: &'static quarry::meta::ModelMeta = &#module::META;
+            impl ::quarry::Model for #name {
+                const META: &'static ::quarry::meta::ModelMeta = &self::#module::META;
             }
 
-            impl #impl_generics quarry::FromRecord for #name #ty_generics {
-                fn from_record(mut record: quarry::load::Record) -> quarry::Result<Self> {
-                    if let Some(row) = record.take_pg_row() {
-                        let row: &quarry::deps::sqlx::postgres::PgRow = &row;
-                        let fields = #module::META.fields;
-                        return Ok(#name { #(#raw,)* });
+            impl #impl_generics ::quarry::FromRecord for #name #ty_generics {
+                fn from_record(mut record: ::quarry::load::Record) -> ::quarry::Result<Self> {
+                    if let ::core::option::Option::Some(row) = record.take_pg_row() {
+                        let row: &::quarry::deps::sqlx::postgres::PgRow = &row;
+                        let fields = self::#module::META.fields;
+                        return ::core::result::Result::Ok(Self { #(#raw,)* });
                     }
-                    Ok(#name { #(#inits,)* })
+                    ::core::result::Result::Ok(Self { #(#inits,)* })
                 }
 
-                fn from_pg_row(row: &quarry::deps::sqlx::postgres::PgRow) -> Option<quarry::Result<Self>> {
-                    #(#unloaded)*
-                    let fields = #module::META.fields;
-                    Some((move || -> quarry::Result<Self> { Ok(#name { #(#direct,)* }) })())
+                fn from_pg_row(row: &::quarry::deps::sqlx::postgres::PgRow) -> ::core::option::Option<::quarry::Result<Self>> {
+                    #slots
+                    let fields = self::#module::META.fields;
+                    ::core::option::Option::Some((move || -> ::quarry::Result<Self> { ::core::result::Result::Ok(Self { #(#direct,)* }) })())
                 }
             }
         }
@@ -404,31 +458,42 @@ impl<'s> Generator<'s> {
         let name = &f.name;
         let column = &f.db_name;
         let (kind, enum_db) = match &f.field_type {
-            FieldType::Scalar(_) => (scalar_kind(storage_scalar(f)), quote!(None)),
+            FieldType::Scalar(_) => (
+                scalar_kind(storage_scalar(f)),
+                quote!(::core::option::Option::None),
+            ),
             FieldType::Enum(e) => {
                 let db = &self.schema.enum_(*e).db_name;
-                (quote!(Enum), quote!(Some(#db)))
+                (quote!(Enum), quote!(::core::option::Option::Some(#db)))
             }
-            _ => (quote!(String), quote!(None)),
+            _ => (quote!(String), quote!(::core::option::Option::None)),
         };
         let optional = f.arity == Arity::Optional;
         let list = f.arity == Arity::List;
         let native = match &f.native_type {
             Some(n) => {
                 let n = &n.name;
-                quote!(Some(#n))
+                quote!(::core::option::Option::Some(#n))
             }
-            None => quote!(None),
+            None => quote!(::core::option::Option::None),
         };
         let default = match f.default.as_ref().map(|d| &d.kind) {
-            Some(ir::DefaultKind::Now) => quote!(Some(quarry::meta::ClientDefault::Now)),
-            Some(ir::DefaultKind::Uuid(v)) => quote!(Some(quarry::meta::ClientDefault::Uuid(#v))),
-            Some(ir::DefaultKind::Cuid(v)) => quote!(Some(quarry::meta::ClientDefault::Cuid(#v))),
-            Some(ir::DefaultKind::Nanoid(n)) => {
-                quote!(Some(quarry::meta::ClientDefault::Nanoid(#n)))
+            Some(ir::DefaultKind::Now) => quote!(::core::option::Option::Some(
+                ::quarry::meta::ClientDefault::Now
+            )),
+            Some(ir::DefaultKind::Uuid(v)) => {
+                quote!(::core::option::Option::Some(::quarry::meta::ClientDefault::Uuid(#v)))
             }
-            Some(ir::DefaultKind::Ulid) => quote!(Some(quarry::meta::ClientDefault::Ulid)),
-            _ => quote!(None),
+            Some(ir::DefaultKind::Cuid(v)) => {
+                quote!(::core::option::Option::Some(::quarry::meta::ClientDefault::Cuid(#v)))
+            }
+            Some(ir::DefaultKind::Nanoid(n)) => {
+                quote!(::core::option::Option::Some(::quarry::meta::ClientDefault::Nanoid(#n)))
+            }
+            Some(ir::DefaultKind::Ulid) => quote!(::core::option::Option::Some(
+                ::quarry::meta::ClientDefault::Ulid
+            )),
+            _ => quote!(::core::option::Option::None),
         };
         let updated_at = f.is_updated_at;
         let generated = matches!(
@@ -436,10 +501,10 @@ impl<'s> Generator<'s> {
             Some(ir::DefaultKind::Autoincrement | ir::DefaultKind::Sequence)
         );
         quote! {
-            quarry::meta::FieldMeta {
+            ::quarry::meta::FieldMeta {
                 name: #name,
                 column: #column,
-                kind: quarry::meta::ScalarKind::#kind,
+                kind: ::quarry::meta::ScalarKind::#kind,
                 optional: #optional,
                 list: #list,
                 enum_db_name: #enum_db,
@@ -479,7 +544,7 @@ impl<'s> Generator<'s> {
                 let local_key = self.pk_column(id);
                 let remote_key = self.pk_column(related);
                 quote! {
-                    quarry::meta::Link::JoinTable {
+                    ::quarry::meta::Link::JoinTable {
                         table: #table,
                         local_column: #local_column,
                         remote_column: #remote_column,
@@ -509,13 +574,13 @@ impl<'s> Generator<'s> {
                         self.positions(related, &info.fields),
                     )
                 };
-                quote!(quarry::meta::Link::Direct { local: #local, remote: #remote })
+                quote!(::quarry::meta::Link::Direct { local: #local, remote: #remote })
             }
         };
         quote! {
-            quarry::meta::RelationMeta {
+            ::quarry::meta::RelationMeta {
                 name: #name,
-                related: &#related_module::META,
+                related: &super::#related_module::META,
                 many: #many,
                 optional: #optional,
                 link: #link,
@@ -550,8 +615,8 @@ impl<'s> Generator<'s> {
         let model_name = &m.name;
         let table = &m.db_name;
         let schema = match &m.schema {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
+            Some(s) => quote!(::core::option::Option::Some(#s)),
+            None => quote!(::core::option::Option::None),
         };
         let columns: Vec<_> = m
             .fields
@@ -564,21 +629,23 @@ impl<'s> Generator<'s> {
         let pk = self.positions(id, &self.identity(id));
         let relation_metas = info.relations.iter().map(|f| self.relation_meta(id, m, *f));
 
-        let handles = columns
+        let handles = info
+            .column_fields
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.arity != Arity::List)
-            .map(|(pos, f)| {
-                let fname = self.names.handle(&f.name);
-                let ty = self.rust_type(f);
+            .map(|(pos, fid)| (pos, *fid, m.field(*fid)))
+            .filter(|(_, _, f)| f.arity != Arity::List)
+            .map(|(pos, fid, f)| {
+                let fname = self.names.handle(id, fid);
+                let ty = self.rust_type(f, &quote!(super));
                 let doc = format!(
                     " The `{}` field, for filters, ordering, selection and aggregates.",
                     f.name
                 );
                 quote! {
                     #[doc = #doc]
-                    pub fn #fname() -> quarry::api::Field<super::#model, #ty> {
-                        quarry::api::Field::new(#pos)
+                    pub fn #fname() -> ::quarry::api::Field<super::#model, #ty> {
+                        ::quarry::api::Field::new(#pos)
                     }
                 }
             });
@@ -596,13 +663,10 @@ impl<'s> Generator<'s> {
         );
         quote! {
             #[doc = #doc]
-            #[allow(dead_code)]
+            #[allow(dead_code, clippy::too_many_arguments)]
             pub mod #module {
-                #[allow(unused_imports)]
-                use super::*;
-
                 /// What the runtime knows of this model.
-                pub static META: quarry::meta::ModelMeta = quarry::meta::ModelMeta {
+                pub static META: ::quarry::meta::ModelMeta = ::quarry::meta::ModelMeta {
                     name: #model_name,
                     table: #table,
                     schema: #schema,
@@ -612,13 +676,13 @@ impl<'s> Generator<'s> {
                 };
 
                 /// Arguments for a nested read, e.g. inside `include(...with(...))`.
-                pub fn find() -> quarry::Find<super::#model, super::#model> {
-                    Default::default()
+                pub fn find() -> ::quarry::Find<super::#model, super::#model> {
+                    ::core::default::Default::default()
                 }
 
                 /// The number of records (aggregate).
-                pub fn count() -> quarry::Agg<super::#model, i64> {
-                    quarry::count()
+                pub fn count() -> ::quarry::Agg<super::#model, ::core::primitive::i64> {
+                    ::quarry::count()
                 }
 
                 #create_fn
@@ -644,39 +708,39 @@ impl<'s> Generator<'s> {
         let info = &self.info[id.0];
         let model = self.names.model_type(id);
         let related = self.names.model_type(r.related_model);
-        let fname = self.names.handle(&f.name);
-        let marker = format_ident!("{}Relation", f.name.to_upper_camel_case());
+        let fname = self.names.handle(id, fid);
+        let marker = self.names.marker(id, fid);
         let kind_trait = if f.arity == Arity::List {
-            quote!(quarry::api::ManyRelationField)
+            quote!(::quarry::api::ManyRelationField)
         } else {
-            quote!(quarry::api::OneRelationField)
+            quote!(::quarry::api::OneRelationField)
         };
         // The record type with this slot replaced.
         let params: Vec<_> = info
             .relations
             .iter()
-            .map(|x| self.slot_param(m, *x))
+            .map(|x| self.slot_param(id, *x))
             .collect();
         let bounds: Vec<_> = info
             .relations
             .iter()
             .filter(|x| **x != fid)
             .map(|x| {
-                let p = self.slot_param(m, *x);
+                let p = self.slot_param(id, *x);
                 let b = self.slot_bound(m, *x);
                 quote!(#p: #b)
             })
             .collect();
         let filled = match f.arity {
-            Arity::List => quote!(Vec<T>),
-            Arity::Optional => quote!(Option<T>),
+            Arity::List => quote!(::std::vec::Vec<T>),
+            Arity::Optional => quote!(::core::option::Option<T>),
             Arity::Required => quote!(T),
         };
         let output_args = info.relations.iter().map(|x| {
             if *x == fid {
                 filled.clone()
             } else {
-                let p = self.slot_param(m, *x);
+                let p = self.slot_param(id, *x);
                 quote!(#p)
             }
         });
@@ -702,36 +766,36 @@ impl<'s> Generator<'s> {
                 })
         };
         let disconnectable = if disconnectable {
-            quote!(impl quarry::api::DisconnectableRelation for #marker {})
+            quote!(impl ::quarry::api::DisconnectableRelation for self::#marker {})
         } else {
             quote!()
         };
         quote! {
             #[doc = #marker_doc]
-            #[derive(Debug, Clone, Copy)]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy)]
             pub struct #marker;
 
-            impl quarry::api::RelationField for #marker {
+            impl ::quarry::api::RelationField for self::#marker {
                 type Parent = super::#model;
                 type Child = super::#related;
-                const INDEX: usize = #pos;
+                const INDEX: ::core::primitive::usize = #pos;
             }
 
-            impl #kind_trait for #marker {}
+            impl #kind_trait for self::#marker {}
 
             #disconnectable
 
             #[doc = #doc]
-            pub fn #fname() -> quarry::Relation<#marker, super::#related> {
-                quarry::Relation::new()
+            pub fn #fname() -> ::quarry::Relation<self::#marker, super::#related> {
+                ::quarry::Relation::new()
             }
 
-            impl<T: quarry::FromRecord, #(#params,)*> quarry::IncludeIn<super::#model<#(#params),*>> for quarry::Relation<#marker, T>
+            impl<T: ::quarry::FromRecord, #(#params,)*> ::quarry::IncludeIn<super::#model<#(#params),*>> for ::quarry::Relation<self::#marker, T>
             where #(#bounds,)*
             {
                 type Output = super::#model<#(#output_args),*>;
-                fn into_include(self) -> quarry::query::Include {
-                    quarry::Relation::into_include(self)
+                fn into_include(self) -> ::quarry::query::Include {
+                    ::quarry::Relation::into_include(self)
                 }
             }
         }
@@ -743,26 +807,18 @@ impl<'s> Generator<'s> {
     fn create_constructor(&self, id: ir::ModelId, m: &ir::Model) -> TokenStream {
         let info = &self.info[id.0];
         let model = self.names.model_type(id);
-        let required: Vec<&ir::Field> = m
-            .fields
+        let required: Vec<(ir::FieldId, &ir::Field)> = info
+            .column_fields
             .iter()
-            .enumerate()
-            .filter(|(i, f)| {
-                info.columns.contains_key(&ir::FieldId(*i)) && f.is_required_on_create()
-            })
-            .map(|(_, f)| f)
+            .map(|f| (*f, m.field(*f)))
+            .filter(|(_, f)| f.is_required_on_create())
             .collect();
-        let args = required.iter().map(|f| {
-            let n = self.names.field(&f.name);
-            let ty = self.rust_type(f);
-            quote!(#n: impl Into<#ty>)
-        });
-        let sets = required.iter().map(|f| {
-            let n = self.names.field(&f.name);
-            let handle = self.names.handle(&f.name);
-            quote!(.set(self::#handle(), #n.into()))
-        });
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+        let args = self.constructor_args(id, &required);
+        let sets = self.constructor_sets(id, &required);
+        let names: Vec<String> = required
+            .iter()
+            .map(|(_, f)| format!("`{}`", f.name))
+            .collect();
         let doc = if names.is_empty() {
             format!(
                 " The data of a new `{}`; every field has a default or is optional.",
@@ -778,8 +834,8 @@ impl<'s> Generator<'s> {
         let without = self.create_without_constructors(id, m);
         quote! {
             #[doc = #doc]
-            pub fn create(#(#args),*) -> quarry::Data<super::#model> {
-                quarry::Data::new()#(#sets)*
+            pub fn create(#(#args),*) -> ::quarry::Data<super::#model> {
+                ::quarry::Data::new()#(#sets)*
             }
 
             #(#without)*
@@ -801,28 +857,16 @@ impl<'s> Generator<'s> {
             if r.fields.is_empty() {
                 continue;
             }
-            let required: Vec<&ir::Field> = m
-                .fields
+            let required: Vec<(ir::FieldId, &ir::Field)> = info
+                .column_fields
                 .iter()
-                .enumerate()
-                .filter(|(i, f)| {
-                    info.columns.contains_key(&ir::FieldId(*i))
-                        && f.is_required_on_create()
-                        && !r.fields.contains(&ir::FieldId(*i))
-                })
-                .map(|(_, f)| f)
+                .filter(|f| !r.fields.contains(f))
+                .map(|f| (*f, m.field(*f)))
+                .filter(|(_, f)| f.is_required_on_create())
                 .collect();
-            let args = required.iter().map(|f| {
-                let n = self.names.field(&f.name);
-                let ty = self.rust_type(f);
-                quote!(#n: impl Into<#ty>)
-            });
-            let sets = required.iter().map(|f| {
-                let n = self.names.field(&f.name);
-                let handle = self.names.handle(&f.name);
-                quote!(.set(self::#handle(), #n.into()))
-            });
-            let fn_name = ident(&format!("create_without_{}", rf.name.to_snake_case()));
+            let args = self.constructor_args(id, &required);
+            let sets = self.constructor_sets(id, &required);
+            let fn_name = self.names.create_without(id, *fid);
             let fk: Vec<String> = r
                 .fields
                 .iter()
@@ -833,13 +877,13 @@ impl<'s> Generator<'s> {
                 m.name,
                 rf.name,
                 fk.join(", "),
-                self.names.handle(&rf.name),
-                self.names.handle(&rf.name),
+                self.names.handle(id, *fid),
+                self.names.handle(id, *fid),
             );
             out.push(quote! {
                 #[doc = #doc]
-                pub fn #fn_name(#(#args),*) -> quarry::Data<super::#model> {
-                    quarry::Data::new()#(#sets)*
+                pub fn #fn_name(#(#args),*) -> ::quarry::Data<super::#model> {
+                    ::quarry::Data::new()#(#sets)*
                 }
             });
         }
@@ -849,61 +893,77 @@ impl<'s> Generator<'s> {
     fn unique_constructors(&self, id: ir::ModelId, m: &ir::Model) -> Vec<TokenStream> {
         let info = &self.info[id.0];
         let model = self.names.model_type(id);
-        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        for criterion in m.unique_criteria() {
-            if !criterion.iter().all(|f| info.columns.contains_key(f))
-                || !seen.insert(criterion.clone())
-            {
-                continue;
-            }
-            let fields: Vec<&ir::Field> = criterion.iter().map(|f| m.field(*f)).collect();
-            let fn_name = ident(&format!(
-                "by_{}",
-                fields
-                    .iter()
-                    .map(|f| f.name.to_snake_case())
-                    .collect::<Vec<_>>()
-                    .join("_")
-            ));
-            let args = fields.iter().map(|f| {
-                let n = self.names.field(&f.name);
-                let ty = self.rust_type(f);
-                quote!(#n: impl Into<#ty>)
-            });
-            let pairs = criterion.iter().zip(&fields).map(|(fid, f)| {
-                let n = self.names.field(&f.name);
+        for (i, criterion) in info.uniques.iter().enumerate() {
+            let fields: Vec<(ir::FieldId, &ir::Field)> =
+                criterion.iter().map(|f| (*f, m.field(*f))).collect();
+            let fn_name = self.names.unique(id, i);
+            let args = self.constructor_args(id, &fields);
+            let pairs = fields.iter().map(|(fid, _)| {
+                let n = self.names.field(id, *fid);
                 let col = info.columns[fid];
-                quote!((#col, quarry::IntoValue::into_value(#n.into())))
+                quote!((#col, ::quarry::IntoValue::into_value(::core::convert::Into::into(#n))))
             });
             let doc = format!(
                 " The `{}` record with this {}.",
                 m.name,
                 fields
                     .iter()
-                    .map(|f| format!("`{}`", f.name))
+                    .map(|(_, f)| format!("`{}`", f.name))
                     .collect::<Vec<_>>()
                     .join(" and ")
             );
             out.push(quote! {
                 #[doc = #doc]
-                pub fn #fn_name(#(#args),*) -> quarry::UniqueWhere<super::#model> {
-                    quarry::UniqueWhere::new(vec![#(#pairs),*])
+                pub fn #fn_name(#(#args),*) -> ::quarry::UniqueWhere<super::#model> {
+                    ::quarry::UniqueWhere::new(::std::vec![#(#pairs),*])
                 }
             });
         }
         out
     }
 
+    /// The arguments of a constructor in a model's module: one per field, converted with `Into`.
+    fn constructor_args(
+        &self,
+        id: ir::ModelId,
+        fields: &[(ir::FieldId, &ir::Field)],
+    ) -> Vec<TokenStream> {
+        fields
+            .iter()
+            .map(|(fid, f)| {
+                let n = self.names.field(id, *fid);
+                let ty = self.rust_type(f, &quote!(super));
+                quote!(#n: impl ::core::convert::Into<#ty>)
+            })
+            .collect()
+    }
+
+    /// The `.set(...)` calls that put constructor arguments into a record's data.
+    fn constructor_sets(
+        &self,
+        id: ir::ModelId,
+        fields: &[(ir::FieldId, &ir::Field)],
+    ) -> Vec<TokenStream> {
+        fields
+            .iter()
+            .map(|(fid, _)| {
+                let n = self.names.field(id, *fid);
+                let handle = self.names.handle(id, *fid);
+                quote!(.set(self::#handle(), ::core::convert::Into::into(#n)))
+            })
+            .collect()
+    }
+
     fn client(&self) -> TokenStream {
         let accessors = self.models().map(|(id, m)| {
-            let fname = self.names.field(&m.name);
+            let fname = self.names.accessor(id);
             let model = self.names.model_type(id);
             let doc = format!(" Queries on `{}`.", m.name);
             quote! {
                 #[doc = #doc]
-                pub fn #fname(&self) -> quarry::Actions<'_, #model> {
-                    quarry::Actions::new(&self.inner)
+                pub fn #fname(&self) -> ::quarry::Actions<'_, self::#model> {
+                    ::quarry::Actions::new(&self.inner)
                 }
             }
         });
@@ -911,61 +971,62 @@ impl<'s> Generator<'s> {
         quote! {
             /// A connection to the database, with one accessor per model.
             #[allow(dead_code)]
-            #[derive(Debug, Clone)]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone)]
             pub struct #client {
-                inner: quarry::Client,
+                inner: ::quarry::Client,
             }
 
-            #[allow(dead_code)]
+            // Accessors are named after models, whatever conventions those names break.
+            #[allow(dead_code, clippy::wrong_self_convention, clippy::should_implement_trait)]
             impl #client {
                 /// Connects to `url` (`file:`, `postgresql://`, `mysql://`).
-                pub async fn connect(url: &str) -> quarry::Result<Self> {
-                    Ok(Self { inner: quarry::Client::connect(url).await? })
+                pub async fn connect(url: &::core::primitive::str) -> ::quarry::Result<Self> {
+                    ::core::result::Result::Ok(Self { inner: ::quarry::Client::connect(url).await? })
                 }
 
                 /// Connects to `DATABASE_URL` (from the environment or a `.env` file).
-                pub async fn from_env() -> quarry::Result<Self> {
-                    Ok(Self { inner: quarry::Client::from_env().await? })
+                pub async fn from_env() -> ::quarry::Result<Self> {
+                    ::core::result::Result::Ok(Self { inner: ::quarry::Client::from_env().await? })
                 }
 
                 /// Connects with options (relation load strategy, base folder for SQLite paths).
-                pub async fn connect_with(url: &str, options: quarry::ConnectOptions) -> quarry::Result<Self> {
-                    Ok(Self { inner: quarry::Client::connect_with(url, options).await? })
+                pub async fn connect_with(url: &::core::primitive::str, options: ::quarry::ConnectOptions) -> ::quarry::Result<Self> {
+                    ::core::result::Result::Ok(Self { inner: ::quarry::Client::connect_with(url, options).await? })
                 }
 
                 /// Wraps an existing runtime client.
-                pub fn from_client(inner: quarry::Client) -> Self {
+                pub fn from_client(inner: ::quarry::Client) -> Self {
                     Self { inner }
                 }
 
                 /// The runtime client (raw queries, pool, statistics).
-                pub fn raw(&self) -> &quarry::Client {
+                pub fn raw(&self) -> &::quarry::Client {
                     &self.inner
                 }
 
                 /// Runs `f` in a transaction: committed on `Ok`, rolled back on `Err`, panic,
                 /// timeout or drop. Nested calls become savepoints.
-                pub async fn transaction<T, E, F, Fut>(&self, f: F) -> Result<T, E>
+                pub async fn transaction<T, E, F, Fut>(&self, f: F) -> ::core::result::Result<T, E>
                 where
                     F: FnOnce(Self) -> Fut,
-                    Fut: ::std::future::Future<Output = Result<T, E>>,
-                    E: From<quarry::Error>,
+                    Fut: ::std::future::Future<Output = ::core::result::Result<T, E>>,
+                    E: ::core::convert::From<::quarry::Error>,
                 {
                     self.inner.transaction(|inner| f(Self { inner })).await
                 }
 
                 /// Runs independent queries in order, in one transaction: `client.batch((q1, q2))`.
-                pub async fn batch<B: quarry::api::Batch>(&self, queries: B) -> quarry::Result<B::Output> {
+                pub async fn batch<B: ::quarry::api::Batch>(&self, queries: B) -> ::quarry::Result<B::Output> {
                     self.inner.batch(queries).await
                 }
 
                 /// [`Self::transaction`] with a timeout, a maximum wait for a connection and an
                 /// isolation level.
-                pub async fn transaction_with<T, E, F, Fut>(&self, options: quarry::TransactionOptions, f: F) -> Result<T, E>
+                pub async fn transaction_with<T, E, F, Fut>(&self, options: ::quarry::TransactionOptions, f: F) -> ::core::result::Result<T, E>
                 where
                     F: FnOnce(Self) -> Fut,
-                    Fut: ::std::future::Future<Output = Result<T, E>>,
-                    E: From<quarry::Error>,
+                    Fut: ::std::future::Future<Output = ::core::result::Result<T, E>>,
+                    E: ::core::convert::From<::quarry::Error>,
                 {
                     self.inner.transaction_with(options, |inner| f(Self { inner })).await
                 }
@@ -996,15 +1057,15 @@ fn docs(lines: &[String]) -> TokenStream {
 
 fn scalar_type(s: ScalarType) -> TokenStream {
     match s {
-        ScalarType::String => quote!(String),
-        ScalarType::Int => quote!(i32),
-        ScalarType::BigInt => quote!(i64),
-        ScalarType::Float => quote!(f64),
-        ScalarType::Decimal => quote!(quarry::Decimal),
-        ScalarType::Boolean => quote!(bool),
-        ScalarType::DateTime => quote!(quarry::DateTime),
-        ScalarType::Json => quote!(quarry::Json),
-        ScalarType::Bytes => quote!(Vec<u8>),
+        ScalarType::String => quote!(::std::string::String),
+        ScalarType::Int => quote!(::core::primitive::i32),
+        ScalarType::BigInt => quote!(::core::primitive::i64),
+        ScalarType::Float => quote!(::core::primitive::f64),
+        ScalarType::Decimal => quote!(::quarry::Decimal),
+        ScalarType::Boolean => quote!(::core::primitive::bool),
+        ScalarType::DateTime => quote!(::quarry::DateTime),
+        ScalarType::Json => quote!(::quarry::Json),
+        ScalarType::Bytes => quote!(::std::vec::Vec<::core::primitive::u8>),
     }
 }
 

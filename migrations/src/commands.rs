@@ -21,6 +21,7 @@ use crate::shadow::{replay_migrations, reset_database, ShadowDatabase};
 use crate::steps::Migration;
 use crate::summary::summarize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// How a command talks to the user while it runs.
 pub trait Interaction {
@@ -47,13 +48,24 @@ impl Interaction for Silent {
 /// A key for `pg_advisory_lock`: "quarry" in ASCII.
 const ADVISORY_LOCK_KEY: i64 = 0x71_75_61_72_72_79;
 
+/// How long a migration run waits for another to finish.
+const LOCK_WAIT: Duration = Duration::from_secs(600);
+
 /// Serializes migration runs across processes: a PostgreSQL advisory lock or a MySQL named
-/// lock, held until [`unlock`]. SQLite runs each migration in an exclusive transaction instead.
-async fn lock(conn: &mut Connection) -> Result<()> {
+/// lock, held until [`unlock`]. SQLite runs each migration in an exclusive transaction instead;
+/// until [`unlock`], every statement waits as long as MySQL waits for its lock, not just the
+/// URL's busy timeout, so a run queues behind a long migration instead of failing with
+/// "database is locked".
+async fn lock(conn: &mut Connection, ui: &mut dyn Interaction) -> Result<()> {
     let sql = match conn.dialect() {
         Dialect::Postgres => format!("SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})"),
-        Dialect::Mysql => "SELECT GET_LOCK('quarry_migrate', 600)".to_string(),
-        Dialect::Sqlite => return Ok(()),
+        Dialect::Mysql => format!("SELECT GET_LOCK('quarry_migrate', {})", LOCK_WAIT.as_secs()),
+        Dialect::Sqlite => {
+            if conn.sqlite_is_locked().await? {
+                ui.info("Waiting for another `migrate` run to release the database lock...");
+            }
+            return conn.set_sqlite_busy_timeout(Some(LOCK_WAIT)).await;
+        }
     };
     let rows = conn
         .query(&sql, &[])
@@ -74,7 +86,10 @@ async fn unlock(conn: &mut Connection) {
     let sql = match conn.dialect() {
         Dialect::Postgres => format!("SELECT pg_advisory_unlock({ADVISORY_LOCK_KEY})"),
         Dialect::Mysql => "SELECT RELEASE_LOCK('quarry_migrate')".to_string(),
-        Dialect::Sqlite => return,
+        Dialect::Sqlite => {
+            let _ = conn.set_sqlite_busy_timeout(None).await;
+            return;
+        }
     };
     let _ = conn.query(&sql, &[]).await;
 }
@@ -100,7 +115,7 @@ pub async fn apply_pending(
 ) -> Result<DeployReport> {
     migrations.check_provider(conn.dialect())?;
     let local = migrations.list()?;
-    lock(conn).await?;
+    lock(conn, ui).await?;
     let result = apply_pending_locked(conn, &local, ui).await;
     unlock(conn).await;
     result
@@ -357,7 +372,7 @@ pub async fn down(
 ) -> Result<Vec<String>> {
     let local = project.migrations.list()?;
     let mut conn = project.connect().await?;
-    lock(&mut conn).await?;
+    lock(&mut conn, ui).await?;
     let result = down_locked(&mut conn, &local, to, ui).await;
     unlock(&mut conn).await;
     conn.close().await;

@@ -63,6 +63,32 @@ pub(crate) enum Param {
 pub struct Connection {
     inner: Inner,
     url: String,
+    /// SQLite: how long a statement waits for another connection's lock before failing with
+    /// "database is locked".
+    busy_timeout: Duration,
+}
+
+/// The SQLite busy timeout when the URL sets no `socket_timeout`.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The busy timeout a SQLite URL asks for with `socket_timeout` (seconds, as in Prisma's
+/// SQLite URLs; fractions allowed), else [`SQLITE_BUSY_TIMEOUT`].
+fn sqlite_busy_timeout(url: &str) -> Result<Duration> {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let Some(value) = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("socket_timeout="))
+    else {
+        return Ok(SQLITE_BUSY_TIMEOUT);
+    };
+    value
+        .parse::<f64>()
+        .ok()
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| MigrateError::InvalidUrl {
+            url: redact(url),
+            reason: format!("`socket_timeout` must be a number of seconds, not `{value}`"),
+        })
 }
 
 enum Inner {
@@ -202,6 +228,10 @@ impl Connection {
             url: redact(url),
             source,
         };
+        let busy_timeout = match dialect {
+            Dialect::Sqlite => sqlite_busy_timeout(url)?,
+            Dialect::Postgres | Dialect::Mysql => SQLITE_BUSY_TIMEOUT,
+        };
         let inner = match dialect {
             Dialect::Sqlite => {
                 let path = sqlite_path(url, base).ok_or_else(|| MigrateError::InvalidUrl {
@@ -216,7 +246,7 @@ impl Connection {
                 let options = sqlx::sqlite::SqliteConnectOptions::new()
                     .filename(&path)
                     .create_if_missing(true)
-                    .busy_timeout(Duration::from_secs(30))
+                    .busy_timeout(busy_timeout)
                     .foreign_keys(true);
                 Inner::Sqlite(
                     sqlx::SqliteConnection::connect_with(&options)
@@ -270,6 +300,7 @@ impl Connection {
         Ok(Connection {
             inner,
             url: url.to_string(),
+            busy_timeout,
         })
     }
 
@@ -380,6 +411,33 @@ impl Connection {
                 Ok(rows.iter().map(mysql_cells).collect())
             }
         }
+    }
+
+    /// SQLite: whether another connection holds the database's write lock now (a deploy
+    /// applying a migration holds it exclusively). Leaves the busy timeout at zero.
+    pub async fn sqlite_is_locked(&mut self) -> Result<bool> {
+        self.set_sqlite_busy_timeout(Some(Duration::ZERO)).await?;
+        match self.execute_script("BEGIN IMMEDIATE").await {
+            Ok(()) => {
+                self.execute_script("ROLLBACK")
+                    .await
+                    .map_err(MigrateError::db("Could not end a transaction"))?;
+                Ok(false)
+            }
+            Err(e) if is_sqlite_busy(&e) => Ok(true),
+            Err(e) => Err(MigrateError::db("Could not check the database lock")(e)),
+        }
+    }
+
+    /// SQLite: from now on every statement waits up to `wait` for other connections' locks;
+    /// `None` restores the URL's busy timeout.
+    pub async fn set_sqlite_busy_timeout(&mut self, wait: Option<Duration>) -> Result<()> {
+        let wait = wait.unwrap_or(self.busy_timeout);
+        // SQLite takes milliseconds as a 32-bit integer.
+        let millis = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
+        self.execute_script(&format!("PRAGMA busy_timeout = {millis}"))
+            .await
+            .map_err(MigrateError::db("Could not set the busy timeout"))
     }
 
     /// Starts applying a migration: a transaction where the dialect has transactional DDL. On
@@ -650,9 +708,35 @@ async fn connect_admin(url: &str) -> Result<Connection> {
     }
 }
 
+/// Whether a SQLite error says another connection holds a lock (`SQLITE_BUSY`, extended codes
+/// included).
+fn is_sqlite_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == 5)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_busy_timeout_comes_from_socket_timeout() {
+        assert_eq!(
+            sqlite_busy_timeout("file:./dev.db").ok(),
+            Some(SQLITE_BUSY_TIMEOUT)
+        );
+        assert_eq!(
+            sqlite_busy_timeout("file:./dev.db?connection_limit=1&socket_timeout=0.25").ok(),
+            Some(Duration::from_millis(250))
+        );
+        for bad in ["-1", "NaN", "inf", "1e300", "ten", ""] {
+            let url = format!("file:./dev.db?socket_timeout={bad}");
+            let err = sqlite_busy_timeout(&url).map(|_| ()).unwrap_err();
+            assert!(err.to_string().contains("socket_timeout"), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn reads_and_rewrites_urls() {

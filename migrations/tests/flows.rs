@@ -7,6 +7,7 @@ use quarry_migrate::commands::{self, DevOptions, Interaction, PushOptions, Silen
 use quarry_migrate::migrations_dir::MigrationsDir;
 use quarry_migrate::{history, Connection, Dialect, MigrateError, Project};
 use quarry_tests::db::{Backend, TestDb};
+use sqlx::Connection as _;
 use std::path::Path;
 
 const V1: &str = r#"
@@ -509,3 +510,110 @@ on_every_database!(
     drift_is_detected,
     rename_hints_and_push
 );
+
+/// A SQLite deploy that queues behind another for longer than the busy timeout keeps waiting,
+/// as PostgreSQL and MySQL deploys wait on their locks, then finds the work done: every
+/// migration is applied exactly once.
+#[tokio::test]
+async fn sqlite_deploy_waits_behind_a_long_deploy() {
+    let Some(db) = TestDb::new(Backend::Sqlite).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = project(&db, tmp.path(), V1);
+    // A 20 ms busy timeout: the first deploy's slow migration holds the lock far longer.
+    let url = format!("{}?socket_timeout=0.02", db.url);
+    p.url = Some(url.clone());
+    p.migrations.write_lock(p.dialect).unwrap();
+    let rows = 1_000_000;
+    let write = |name: &str, sql: &str| {
+        std::fs::create_dir_all(p.migrations.path.join(name)).unwrap();
+        std::fs::write(p.migrations.path.join(name).join("migration.sql"), sql).unwrap();
+    };
+    // A first migration, deployed alone, creates the history table: then the first write lock
+    // the concurrent deploys take is the slow migration's.
+    write(
+        "20240101000000_init",
+        "CREATE TABLE \"before\" (\"x\" INTEGER);\n",
+    );
+    commands::deploy(&p, &mut Silent).await.unwrap();
+    for (name, sql) in [
+        (
+            "20240101000001_slow",
+            format!(
+                "CREATE TABLE \"numbers\" (\"n\" INTEGER);\n\
+                 INSERT INTO \"numbers\" WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < {rows}) SELECT n FROM c;\n"
+            ),
+        ),
+        (
+            "20240101000002_next",
+            "CREATE TABLE \"after\" (\"x\" INTEGER);\n".to_string(),
+        ),
+    ] {
+        write(name, &sql);
+    }
+
+    let deploy = |p: Project| {
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let mut ui = Scripted::default();
+            let result = rt.block_on(commands::deploy(&p, &mut ui));
+            (result, ui.said)
+        })
+    };
+    let first = deploy(p.clone());
+    // Start the second deploy once the first holds the lock inside its slow migration: held
+    // at three probes 50 ms apart, which the first deploy's own lock probe, a moment long, is
+    // not.
+    let mut probe = Connection::connect(&url, Path::new(".")).await.unwrap();
+    let started = std::time::Instant::now();
+    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let mut held = 0;
+    while held < 3 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the first deploy never held the lock"
+        );
+        if probe.sqlite_is_locked().await.unwrap() {
+            held += 1;
+            pause(50).await;
+        } else {
+            held = 0;
+            pause(2).await;
+        }
+    }
+    probe.close().await;
+    let second = deploy(p.clone());
+
+    // The first deploy may have waited too, for a probe above.
+    let (first, _) = first.join().unwrap();
+    let (second, second_said) = second.join().unwrap();
+    let first = first.unwrap();
+    let second = second.unwrap_or_else(|e| panic!("the waiting deploy failed: {e}"));
+    assert!(
+        second_said
+            .iter()
+            .any(|m| m.starts_with("Waiting for another")),
+        "{second_said:?}"
+    );
+    assert_eq!(first.applied.len() + second.applied.len(), 2);
+    let mut conn = Connection::connect(&db.url, Path::new(".")).await.unwrap();
+    let history = history::read(&mut conn).await.unwrap();
+    assert_eq!(history.len(), 3, "{history:#?}");
+    assert!(history.iter().all(|r| r.is_applied()));
+    conn.close().await;
+    let path = db.url.trim_start_matches("file:");
+    let mut raw = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::new().filename(path),
+    )
+    .await
+    .unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM \"numbers\"")
+        .fetch_one(&mut raw)
+        .await
+        .unwrap();
+    assert_eq!(count, rows);
+}

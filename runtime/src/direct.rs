@@ -50,7 +50,7 @@ macro_rules! direct {
                 i: usize,
                 field: &'static FieldMeta,
             ) -> Result<Self, String> {
-                if !v.is_null() && matches!(v.type_info().name(), $($name)|+) && !field.list {
+                if !v.is_null() && matches!(v.type_info().name(), $($name)|+) {
                     return <$t as Decode<sqlx::Postgres>>::decode(v).map_err(|e| e.to_string());
                 }
                 read_pg_via_value(row, i, field)
@@ -64,6 +64,9 @@ direct!(i64, ["INT8"]);
 direct!(f64, ["FLOAT8"]);
 direct!(bool, ["BOOL"]);
 direct!(String, ["TEXT", "VARCHAR", "BPCHAR", "NAME"]);
+// The general decoder reads unknown arrays as text, which JSON and bytes elements are not.
+direct!(Vec<serde_json::Value>, ["JSONB[]", "JSON[]"]);
+direct!(Vec<Vec<u8>>, ["BYTEA[]"]);
 
 impl ReadPg for chrono::DateTime<chrono::Utc> {
     fn read_pg_value(
@@ -142,4 +145,22 @@ pub fn read_pg_enum<E: FromValue>(
     }
     let label = <String as Decode<sqlx::Postgres>>::decode(v).map_err(|e| e.to_string())?;
     E::from_value(Value::Enum(label))
+}
+
+/// Reads an enum array column, for generated enum lists: the general decoder does not know
+/// the array type PostgreSQL names after the enum (`_Role`).
+pub fn read_pg_enum_list<E: FromValue>(
+    row: &PgRow,
+    i: usize,
+    field: &'static FieldMeta,
+) -> Result<Vec<E>, String> {
+    let v = raw(row, i)?;
+    if v.is_null() {
+        return read_pg_via_value(row, i, field);
+    }
+    let labels = <Vec<String> as Decode<sqlx::Postgres>>::decode(v).map_err(|e| e.to_string())?;
+    labels
+        .into_iter()
+        .map(|label| E::from_value(Value::Enum(label)))
+        .collect()
 }

@@ -1,4 +1,5 @@
-//! Clients generated from every schema-example at build time (see build.rs).
+//! Clients generated from every schema-example and test-only schema (`tests/schemas/`) at
+//! build time (see build.rs).
 #![allow(missing_docs)]
 
 macro_rules! generated {
@@ -17,7 +18,8 @@ generated!(
     audit_log,
     native_postgres,
     native_mysql,
-    native_sqlite
+    native_sqlite,
+    scalar_lists
 );
 
 /// The same code in private modules, where unused items would warn: generated code must

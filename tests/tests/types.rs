@@ -2492,3 +2492,58 @@ async fn postgres_scalar_arrays_decode_as_lists() {
         json!({"i": [1, -2], "b": [9007199254740993_i64], "f": [1.5, -0.25], "t": [true, false], "e": []})
     );
 }
+
+/// A PostgreSQL list of every scalar type, and of an enum, reads back as its Rust `Vec`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_lists_of_every_type_read_back() {
+    use quarry_tests::generated::scalar_lists::{sample, Client, Mood};
+    let Some(db) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let raw = quarry::Client::connect(&db.url).await.unwrap();
+    let schema = std::fs::read_to_string(
+        quarry_tests::workspace_root().join("tests/schemas/scalar_lists.prisma"),
+    )
+    .unwrap();
+    for stmt in create_statements(&schema, Backend::Postgres) {
+        raw.execute_raw(&stmt, vec![]).await.unwrap();
+    }
+    raw.execute_raw(
+        r#"INSERT INTO "samples" VALUES
+           (1, ARRAY['a', 'ü'], ARRAY[1, -2], ARRAY[9007199254740993], ARRAY[1.5, -0.25],
+            ARRAY[1.10, -2]::numeric[], ARRAY[true, false],
+            ARRAY['2024-01-02T03:04:05.123Z'::timestamp],
+            ARRAY['{"a": [1, null]}'::jsonb, '"text"'::jsonb, 'null'::jsonb],
+            ARRAY['\xdeadbeef'::bytea, '\x'::bytea],
+            ARRAY['SAD', 'HAPPY']::"Mood"[]),
+           (2, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}')"#,
+        vec![],
+    )
+    .await
+    .unwrap();
+    let c = Client::from_client(raw);
+    let rows = c
+        .sample()
+        .find_many()
+        .order_by(sample::id().asc())
+        .exec()
+        .await
+        .unwrap();
+    let s = &rows[0];
+    assert_eq!(s.texts, ["a", "ü"]);
+    assert_eq!(s.ints, [1, -2]);
+    assert_eq!(s.big_ints, [9007199254740993]);
+    assert_eq!(s.floats, [1.5, -0.25]);
+    assert_eq!(s.decimals, [dec("1.10"), dec("-2")]);
+    assert_eq!(s.flags, [true, false]);
+    assert_eq!(s.instants, [utc("2024-01-02T03:04:05.123Z")]);
+    assert_eq!(
+        s.documents,
+        [json!({"a": [1, null]}), json!("text"), json!(null)]
+    );
+    assert_eq!(s.blobs, [vec![0xde, 0xad, 0xbe, 0xef], vec![]]);
+    assert_eq!(s.moods, [Mood::Sad, Mood::Happy]);
+    let empty = &rows[1];
+    assert!(empty.texts.is_empty() && empty.documents.is_empty() && empty.blobs.is_empty());
+    assert!(empty.moods.is_empty() && empty.decimals.is_empty());
+}

@@ -544,6 +544,9 @@ fn bind_pg_list<'q>(q: PgQuery<'q>, items: &'q [Value]) -> PgQuery<'q> {
         Some(Value::Decimal(_)) => q.bind(elements!(Decimal, |x: &Decimal| x.clone())),
         Some(Value::DateTime(_)) => q.bind(elements!(DateTime, |x: &DateTime<Utc>| x.naive_utc())),
         Some(Value::Bytes(_)) => q.bind(elements!(Bytes, |x: &Vec<u8>| x.clone())),
+        Some(Value::Json(_)) => q.bind(elements!(Json, |x: &Box<serde_json::Value>| {
+            sqlx::types::Json(x.as_ref().clone())
+        })),
         _ => q.bind(
             items
                 .iter()
@@ -871,6 +874,8 @@ fn decode_postgres(
         "INT8[]" => pg_list::<i64>(row, i, Value::BigInt)?,
         "FLOAT8[]" => pg_list::<f64>(row, i, Value::Float)?,
         "BOOL[]" => pg_list::<bool>(row, i, Value::Bool)?,
+        "BYTEA[]" => pg_list::<Vec<u8>>(row, i, Value::Bytes)?,
+        "JSONB[]" | "JSON[]" => pg_list::<serde_json::Value>(row, i, |j| Value::Json(Box::new(j)))?,
         "NUMERIC[]" | "TIMESTAMPTZ[]" | "TIMESTAMP[]" | "DATE[]" | "TIME[]" => {
             let bytes = raw.as_bytes().map_err(|e| e.to_string())?;
             if raw.format() == sqlx::postgres::PgValueFormat::Text {

@@ -2546,4 +2546,36 @@ async fn postgres_lists_of_every_type_read_back() {
     let empty = &rows[1];
     assert!(empty.texts.is_empty() && empty.documents.is_empty() && empty.blobs.is_empty());
     assert!(empty.moods.is_empty() && empty.decimals.is_empty());
+    // Raw SQL reads JSON and bytes arrays by their type, and binds lists of them.
+    let raw = c.raw();
+    let rows = raw
+        .query_raw(
+            r#"SELECT "documents", "blobs" FROM "samples" WHERE "id" = 1"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rows[0]["documents"],
+        json!([{"a": [1, null]}, "text", null])
+    );
+    assert_eq!(rows[0]["blobs"], json!([[222, 173, 190, 239], []]));
+    raw.execute_raw(
+        r#"UPDATE "samples" SET "documents" = $1, "blobs" = $2 WHERE "id" = 2"#,
+        vec![
+            Value::List(vec![Value::Json(Box::new(json!({"k": 1})))]),
+            Value::List(vec![Value::Bytes(vec![1, 2])]),
+        ],
+    )
+    .await
+    .unwrap();
+    let second = c
+        .sample()
+        .find_unique(sample::by_id(2))
+        .exec()
+        .await
+        .unwrap()
+        .expect("sample 2");
+    assert_eq!(second.documents, [json!({"k": 1})]);
+    assert_eq!(second.blobs, [vec![1, 2]]);
 }

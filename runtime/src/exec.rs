@@ -544,8 +544,8 @@ fn bind_pg_list<'q>(q: PgQuery<'q>, items: &'q [Value]) -> PgQuery<'q> {
         Some(Value::Decimal(_)) => q.bind(elements!(Decimal, |x: &Decimal| x.clone())),
         Some(Value::DateTime(_)) => q.bind(elements!(DateTime, |x: &DateTime<Utc>| x.naive_utc())),
         Some(Value::Bytes(_)) => q.bind(elements!(Bytes, |x: &Vec<u8>| x.clone())),
-        Some(Value::Json(_)) => q.bind(elements!(Json, |x: &Box<serde_json::Value>| {
-            sqlx::types::Json(x.as_ref().clone())
+        Some(Value::Json(_)) => q.bind(elements!(Json, |x: &serde_json::Value| {
+            sqlx::types::Json(x.clone())
         })),
         _ => q.bind(
             items

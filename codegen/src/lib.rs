@@ -536,6 +536,8 @@ impl<'s> Generator<'s> {
         let many = f.arity == Arity::List;
         let optional = f.arity == Arity::Optional;
         let mut holds_foreign_key = false;
+        // Join tables have Prisma's unique (A, B) and index (B): both lookups are indexed.
+        let mut remote_indexed = true;
         let link = match rel.kind {
             RelationKind::ManyToMany => {
                 let table = rel.join_table_name().unwrap_or_default();
@@ -564,11 +566,13 @@ impl<'s> Generator<'s> {
                     .relation()
                     .expect("referencing side is a relation field");
                 let (local, remote) = if referencing {
+                    remote_indexed = self.leads_a_key(related, &info.references);
                     (
                         self.positions(id, &info.fields),
                         self.positions(related, &info.references),
                     )
                 } else {
+                    remote_indexed = self.leads_a_key(related, &info.fields);
                     (
                         self.positions(id, &info.references),
                         self.positions(related, &info.fields),
@@ -585,8 +589,27 @@ impl<'s> Generator<'s> {
                 optional: #optional,
                 link: #link,
                 holds_foreign_key: #holds_foreign_key,
+                remote_indexed: #remote_indexed,
             }
         }
+    }
+
+    /// Whether `fields` of `model` are the leading columns of its primary key, a unique
+    /// constraint or an index, so that looking rows up by them does not scan the table.
+    fn leads_a_key(&self, model: ir::ModelId, fields: &[ir::FieldId]) -> bool {
+        let m = self.schema.model(model);
+        let keys = m.primary_key.iter().map(|pk| &pk.fields).chain(
+            m.indexes
+                .iter()
+                .filter(|i| i.kind != ir::IndexKind::Fulltext)
+                .map(|i| &i.fields),
+        );
+        keys.into_iter().any(|key| {
+            key.len() >= fields.len()
+                && fields
+                    .iter()
+                    .all(|f| key[..fields.len()].iter().any(|k| k.field == *f))
+        })
     }
 
     fn pk_column(&self, id: ir::ModelId) -> usize {

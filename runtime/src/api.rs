@@ -778,7 +778,7 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
     pub async fn exec(self) -> Result<Vec<R>> {
         let strategy = self
             .strategy
-            .unwrap_or_else(|| self.client.relation_load_strategy());
+            .unwrap_or_else(|| self.client.strategy_for(M::META, &self.args));
         load::find_many_typed(self.client, M::META, &self.args, strategy).await
     }
 
@@ -1745,7 +1745,7 @@ impl<'c, M: Model, R: FromRecord> Write<'c, M, R> {
     async fn record_unnamed(self) -> Result<Record> {
         let strategy = self
             .strategy
-            .unwrap_or_else(|| self.client.relation_load_strategy());
+            .unwrap_or_else(|| self.client.strategy_for(M::META, &self.read));
         let (c, m) = (self.client, M::META);
         match self.op {
             WriteOp::Create(data) if data.nested.is_empty() => {

@@ -87,7 +87,8 @@ struct Inner {
     /// `INSERT ... RETURNING` works: SQLite, PostgreSQL and MariaDB 10.5+, not MySQL.
     insert_returning: bool,
     cache: StatementCache,
-    strategy: RelationLoadStrategy,
+    /// The strategy `ConnectOptions` chose, if any.
+    strategy: Option<RelationLoadStrategy>,
     statements: AtomicU64,
 }
 
@@ -281,9 +282,7 @@ impl Client {
                 connect_timeout.as_secs()
             ))
         })??;
-        let strategy = options
-            .relation_load_strategy
-            .unwrap_or(RelationLoadStrategy::default_for(pool.dialect()));
+        let strategy = options.relation_load_strategy;
         Ok(Client {
             inner: Arc::new(Inner {
                 pool,
@@ -310,9 +309,30 @@ impl Client {
         &self.inner.cache
     }
 
-    /// The relation load strategy of queries that do not choose one.
+    /// The relation load strategy of queries that do not choose one (per query, `Join` gives
+    /// way to `Query` where an include is not indexed: see [`Client::strategy_for`]).
     pub fn relation_load_strategy(&self) -> RelationLoadStrategy {
-        self.inner.strategy
+        self.inner
+            .strategy
+            .unwrap_or(RelationLoadStrategy::default_for(self.dialect()))
+    }
+
+    /// The strategy of a read of `m` with `args` that chose none: the one `ConnectOptions`
+    /// chose, else the database's faster one - but never `Join` when an include (at any depth)
+    /// has no index to find its rows by: `Join` looks them up once per parent row, which
+    /// without an index scans the related table for every parent.
+    pub fn strategy_for(
+        &self,
+        m: &'static crate::meta::ModelMeta,
+        args: &crate::query::FindArgs,
+    ) -> RelationLoadStrategy {
+        if let Some(s) = self.inner.strategy {
+            return s;
+        }
+        match RelationLoadStrategy::default_for(self.dialect()) {
+            RelationLoadStrategy::Join if !includes_indexed(m, args) => RelationLoadStrategy::Query,
+            s => s,
+        }
     }
 
     /// Whether `INSERT ... RETURNING` is available (everything but MySQL proper).
@@ -701,6 +721,14 @@ impl Client {
     pub async fn close(&self) {
         self.inner.pool.close().await
     }
+}
+
+/// Every include of `args`, at every depth, finds its rows through an index.
+fn includes_indexed(m: &'static crate::meta::ModelMeta, args: &crate::query::FindArgs) -> bool {
+    args.includes.iter().all(|inc| {
+        let r = m.relation(inc.relation);
+        r.remote_indexed && includes_indexed(r.related, &inc.args)
+    })
 }
 
 /// `10.11.6-MariaDB-0+deb12u1` -> true; MariaDB has `INSERT ... RETURNING` since 10.5.

@@ -109,6 +109,12 @@ pub struct RelationMeta {
     /// For [`Link::Direct`]: this side holds the foreign key (`local` are the relation's
     /// `fields`, `remote` its `references`). False on the back side and for join tables.
     pub holds_foreign_key: bool,
+    /// The related rows are found through an index: the `remote` columns lead the related
+    /// table's primary key, a unique constraint or an index (always, for join tables). The
+    /// `Join` strategy looks related rows up once per parent row, so without an index it
+    /// scans the related table once per parent; it is the default only where every include
+    /// is indexed.
+    pub remote_indexed: bool,
 }
 
 /// A model: its table, columns, key and relations.

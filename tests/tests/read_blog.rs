@@ -971,5 +971,23 @@ on_every_backend!(
             if expected == Join { 1 } else { 3 },
             "{backend:?}"
         );
+        // `Comment.authorId` has no index: a join would scan the comments once per user, so
+        // the default is the batched `Query` strategy there, on every database.
+        assert_eq!(
+            c.raw().strategy_for(
+                <quarry_tests::generated::blog::User as quarry::Model>::META,
+                c.user().find_many().include(user::comments()).args()
+            ),
+            Query,
+            "{backend:?}"
+        );
+        let before = c.raw().statements_executed();
+        c.user()
+            .find_many()
+            .include(user::comments())
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(c.raw().statements_executed() - before, 2, "{backend:?}");
     }
 );

@@ -157,29 +157,36 @@ impl Conn {
     }
 }
 
+/// Runs `query` on another connection of `pool`.
+async fn run_elsewhere<'q, C, DB>(
+    pool: &Arc<ConnPool<C>>,
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+) -> Result<()>
+where
+    C: sqlx::Connection<Database = DB>,
+    DB: sqlx::Database,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
+    <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    let mut conn = pool.acquire().await?;
+    query
+        .execute(&mut *conn)
+        .await
+        .map(drop)
+        .map_err(|e| Error::from_sqlx(e, None))
+}
+
 impl Canceller {
     /// Cancels whatever statement the connection runs now; best effort (the statement may
     /// have finished meanwhile), so failures are only logged.
     pub(crate) async fn cancel(&self, pool: &Pool) {
         let result = match (self, pool) {
-            (Canceller::Postgres(pid), Pool::Postgres(p)) => match p.acquire().await {
-                Ok(mut c) => sqlx::query("SELECT pg_cancel_backend($1)")
-                    .bind(pid)
-                    .execute(&mut *c)
-                    .await
-                    .map_err(|e| Error::from_sqlx(e, None))
-                    .map(drop),
-                Err(e) => Err(e),
-            },
-            (Canceller::Mysql(id), Pool::Mysql(p)) => match p.acquire().await {
-                Ok(mut c) => sqlx::query("KILL QUERY ?")
-                    .bind(id)
-                    .execute(&mut *c)
-                    .await
-                    .map_err(|e| Error::from_sqlx(e, None))
-                    .map(drop),
-                Err(e) => Err(e),
-            },
+            (Canceller::Postgres(pid), Pool::Postgres(p)) => {
+                run_elsewhere(p, sqlx::query("SELECT pg_cancel_backend($1)").bind(pid)).await
+            }
+            (Canceller::Mysql(id), Pool::Mysql(p)) => {
+                run_elsewhere(p, sqlx::query("KILL QUERY ?").bind(id)).await
+            }
             (Canceller::Sqlite(handle), _) => {
                 handle.interrupt();
                 return;

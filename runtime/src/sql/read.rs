@@ -338,6 +338,28 @@ fn list_parameter(
     not: bool,
     lower: bool,
 ) {
+    // The value each row of the list yields, and what reads the bound list into rows.
+    let (value, from, rows) = match (s.dialect(), field.kind) {
+        (Dialect::Postgres, _) => ("v", " FROM unnest(", ") AS v)"),
+        (Dialect::Sqlite, ScalarKind::Bytes) => ("unhex(value)", " FROM json_each(", "))"),
+        (Dialect::Sqlite, _) => ("value", " FROM json_each(", "))"),
+        (Dialect::Mysql, kind) => {
+            let (value, rows) = match kind {
+                ScalarKind::Int | ScalarKind::BigInt | ScalarKind::Boolean => {
+                    ("v", ", '$[*]' COLUMNS (v BIGINT PATH '$')) AS t)")
+                }
+                ScalarKind::Float => ("v", ", '$[*]' COLUMNS (v DOUBLE PATH '$')) AS t)"),
+                ScalarKind::Decimal => ("v", ", '$[*]' COLUMNS (v DECIMAL(65,30) PATH '$')) AS t)"),
+                ScalarKind::DateTime => ("v", ", '$[*]' COLUMNS (v DATETIME(6) PATH '$')) AS t)"),
+                ScalarKind::Bytes => ("UNHEX(v)", ", '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS t)"),
+                ScalarKind::String | ScalarKind::Enum | ScalarKind::Json => (
+                    "CAST(v AS CHAR)",
+                    ", '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS t)",
+                ),
+            };
+            (value, " FROM JSON_TABLE(", rows)
+        }
+    };
     s.sql(if not {
         " NOT IN (SELECT "
     } else {
@@ -346,49 +368,13 @@ fn list_parameter(
     if lower {
         s.sql("LOWER(");
     }
-    match s.dialect() {
-        Dialect::Postgres => {
-            s.sql("v");
-            if lower {
-                s.sql(")");
-            }
-            s.sql(" FROM unnest(");
-            s.bind_array(values, field);
-            s.sql(") AS v)");
-            return;
-        }
-        Dialect::Sqlite => {
-            s.sql(match field.kind {
-                ScalarKind::Bytes => "unhex(value)",
-                _ => "value",
-            });
-            if lower {
-                s.sql(")");
-            }
-            s.sql(" FROM json_each(");
-            s.bind_array(values, field);
-            s.sql("))");
-            return;
-        }
-        Dialect::Mysql => {}
-    }
-    let (value, column) = match field.kind {
-        ScalarKind::Int | ScalarKind::BigInt | ScalarKind::Boolean => ("v", "BIGINT"),
-        ScalarKind::Float => ("v", "DOUBLE"),
-        ScalarKind::Decimal => ("v", "DECIMAL(65,30)"),
-        ScalarKind::DateTime => ("v", "DATETIME(6)"),
-        ScalarKind::Bytes => ("UNHEX(v)", "LONGTEXT"),
-        ScalarKind::String | ScalarKind::Enum | ScalarKind::Json => ("CAST(v AS CHAR)", "LONGTEXT"),
-    };
     s.sql(value);
     if lower {
         s.sql(")");
     }
-    s.sql(" FROM JSON_TABLE(");
+    s.sql(from);
     s.bind_array(values, field);
-    s.sql(", '$[*]' COLUMNS (v ");
-    s.sql(column);
-    s.sql(" PATH '$')) AS t)");
+    s.sql(rows);
 }
 
 fn order_sql(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, o: &OrderBy, reverse: bool) {

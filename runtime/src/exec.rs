@@ -55,12 +55,21 @@ impl ColumnSpec {
     }
 }
 
+/// The start time of a statement, read only when its `quarry::query` event will be recorded:
+/// with no subscriber listening, logging a query costs nothing, not even a clock read.
+fn query_clock() -> Option<std::time::Instant> {
+    tracing::enabled!(target: "quarry::query", tracing::Level::DEBUG).then(std::time::Instant::now)
+}
+
 fn timed<T>(
     sql: &str,
     rows: impl Fn(&T) -> usize,
-    started: std::time::Instant,
+    started: Option<std::time::Instant>,
     result: &Result<T>,
 ) {
+    let Some(started) = started else {
+        return;
+    };
     let elapsed = started.elapsed();
     match result {
         Ok(r) => tracing::debug!(
@@ -332,7 +341,7 @@ impl Target<'_> {
     ) -> Result<Option<Vec<sqlx::postgres::PgRow>>> {
         use tracing::Instrument;
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
-        let started = std::time::Instant::now();
+        let started = query_clock();
         let query = bind_all(new_query(stmt), &stmt.binds, bind_postgres);
         let mut held;
         let conn = match self {
@@ -381,7 +390,7 @@ impl Target<'_> {
     ) -> Result<Vec<Vec<Value>>> {
         use tracing::Instrument;
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
-        let started = std::time::Instant::now();
+        let started = query_clock();
         let result: Result<Vec<Vec<Value>>> =
             async { on_target!(self, fetch_rows, stmt, columns, model) }
                 .instrument(span)
@@ -398,7 +407,7 @@ impl Target<'_> {
     ) -> Result<u64> {
         use tracing::Instrument;
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
-        let started = std::time::Instant::now();
+        let started = query_clock();
         let result: Result<u64> = async { on_target!(self, execute_statement, stmt, model) }
             .instrument(span)
             .await;

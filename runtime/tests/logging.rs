@@ -1,0 +1,68 @@
+//! Every statement is a `quarry::query` DEBUG event with its SQL, row count and duration,
+//! whenever a subscriber listens (and costs no clock read when none does).
+
+use std::sync::{Arc, Mutex};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+/// Collects the fields of `quarry::query` events as text.
+#[derive(Clone, Default)]
+struct Events(Arc<Mutex<Vec<String>>>);
+
+struct Fields(String);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!("{}={:?};", field.name(), value));
+    }
+}
+
+impl Subscriber for Events {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        if event.metadata().target() == "quarry::query" {
+            let mut fields = Fields(String::new());
+            event.record(&mut fields);
+            self.0.lock().unwrap().push(fields.0);
+        }
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[test]
+fn statements_are_logged_with_sql_rows_and_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file:{}", dir.path().join("log.db").display());
+    let events = Events::default();
+    tracing::subscriber::with_default(events.clone(), || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let c = quarry::Client::connect(&url).await.unwrap();
+                c.execute_raw("CREATE TABLE t (x INTEGER)", vec![])
+                    .await
+                    .unwrap();
+                c.execute_raw("INSERT INTO t VALUES (1), (2)", vec![])
+                    .await
+                    .unwrap();
+            })
+    });
+    let events = events.0.lock().unwrap();
+    let insert = events
+        .iter()
+        .find(|e| e.contains("INSERT INTO t"))
+        .unwrap_or_else(|| panic!("no event for the insert in {events:?}"));
+    assert!(insert.contains("rows=2"), "{insert}");
+    assert!(insert.contains("duration_us="), "{insert}");
+}

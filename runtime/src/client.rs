@@ -439,12 +439,19 @@ impl Client {
             return f(self.clone()).await;
         }
         let conn = self.inner.pool.acquire().await?;
+        self.again_if_dead(conn, |conn| f(self.pinned(conn))).await
+    }
+
+    /// Runs `run` on `conn`; when `conn` came from the idle list and fails with a connection
+    /// error, it had died while idle, and `run` goes again on a newly opened connection. Only
+    /// for work that is safe to repeat (reads, starting a transaction).
+    async fn again_if_dead<T, Fut>(&self, conn: Conn, run: impl Fn(Conn) -> Fut) -> Result<T>
+    where
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let reused = conn.reused();
-        match f(self.pinned(conn)).await {
-            Err(Error::Connection(_)) if reused => {
-                let conn = self.inner.pool.acquire_new().await?;
-                f(self.pinned(conn)).await
-            }
+        match run(conn).await {
+            Err(Error::Connection(_)) if reused => run(self.inner.pool.acquire_new().await?).await,
             other => other,
         }
     }
@@ -603,14 +610,8 @@ impl Client {
                     max_wait.as_millis()
                 ))
             })??;
-        let reused = conn.reused();
-        match self.start(conn, options, cancellable).await {
-            Err(Error::Connection(_)) if reused => {
-                let conn = self.inner.pool.acquire_new().await?;
-                self.start(conn, options, cancellable).await
-            }
-            other => other,
-        }
+        self.again_if_dead(conn, |conn| self.start(conn, options, cancellable))
+            .await
     }
 
     async fn start(
@@ -681,20 +682,15 @@ impl Client {
             binds,
         };
         self.count_statement();
-        match &self.tx {
-            None => Target::Pool(&self.inner.pool)
-                .fetch_raw(&stmt)
-                .await
-                .map_err(Error::in_raw_query),
+        let rows = match &self.tx {
+            None => Target::Pool(&self.inner.pool).fetch_raw(&stmt).await,
             Some(tx) => {
                 let mut state = tx.lock().await;
                 let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
-                Target::Conn(conn)
-                    .fetch_raw(&stmt)
-                    .await
-                    .map_err(Error::in_raw_query)
+                Target::Conn(conn).fetch_raw(&stmt).await
             }
-        }
+        };
+        rows.map_err(Error::in_raw_query)
     }
 
     /// [`Client::query_raw`] deserialized into `T` (any `serde::Deserialize` type whose fields

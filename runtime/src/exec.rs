@@ -332,8 +332,24 @@ macro_rules! fetch_raw_rows {
     }};
 }
 
+/// PostgreSQL rows left undecoded; `None` on the other databases.
+macro_rules! fetch_pg_rows {
+    ($exec:expr, bind_postgres, postgres, $stmt:expr, $model:expr) => {
+        bind_all(new_query(&$stmt), &$stmt.binds, bind_postgres)
+            .fetch_all($exec)
+            .await
+            .map(Some)
+            .map_err(|e| Error::from_sqlx(e, Some($model)))
+    };
+    ($exec:expr, $bind:ident, $db:ident, $stmt:expr, $model:expr) => {{
+        let _ = $exec;
+        Ok(None)
+    }};
+}
+
 impl Target<'_> {
-    /// Runs a query on PostgreSQL and returns its rows undecoded; `None` on other databases.
+    /// Runs a query on PostgreSQL and returns its rows undecoded; `None` on other databases
+    /// (which the caller rules out before taking a connection).
     pub(crate) async fn fetch_pg_rows(
         self,
         stmt: &Statement,
@@ -342,24 +358,10 @@ impl Target<'_> {
         use tracing::Instrument;
         let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = query_clock();
-        let query = bind_all(new_query(stmt), &stmt.binds, bind_postgres);
-        let mut held;
-        let conn = match self {
-            Target::Pool(pool @ Pool::Postgres(_)) => {
-                held = pool.acquire().await?;
-                &mut held
-            }
-            Target::Conn(c @ Conn::Postgres(_)) => c,
-            _ => return Ok(None),
-        };
-        conn.set_in_flight(true);
-        let result = match &mut *conn {
-            Conn::Postgres(c) => query.fetch_all(&mut **c).instrument(span).await,
-            _ => return Ok(None),
-        }
-        .map(Some)
-        .map_err(|e| Error::from_sqlx(e, Some(model)));
-        conn.set_in_flight(false);
+        let result: Result<Option<Vec<sqlx::postgres::PgRow>>> =
+            async { on_target!(self, fetch_pg_rows, stmt, model) }
+                .instrument(span)
+                .await;
         timed(
             &stmt.sql,
             |r: &Option<Vec<sqlx::postgres::PgRow>>| r.as_ref().map_or(0, Vec::len),

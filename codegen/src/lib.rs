@@ -344,6 +344,7 @@ impl<'s> Generator<'s> {
         let mut fields = Vec::new();
         let mut inits = Vec::new();
         let mut direct = Vec::new();
+        let mut sqlite = Vec::new();
         let mut unloaded = Vec::new();
         // `from_record` of a record that kept its PostgreSQL row: scalars from the row,
         // relations from the record.
@@ -375,6 +376,17 @@ impl<'s> Generator<'s> {
                         message,
                     })?
                 });
+                let read_sqlite = match &f.field_type {
+                    FieldType::Enum(_) => quote!(::quarry::direct::read_sqlite_value::<#ty>),
+                    _ => quote!(<#ty as ::quarry::direct::ReadSqlite>::read_sqlite),
+                };
+                sqlite.push(quote! {
+                    #fname: #read_sqlite(row, #col, &fields[#col]).map_err(|message| ::quarry::Error::Decode {
+                        model: #model_name,
+                        field: #field_name,
+                        message,
+                    })?
+                });
                 raw.push(direct.last().cloned().unwrap_or_default());
             } else if let Some(pos) = info.relations.iter().position(|r| *r == fid) {
                 let p = self.slot_param(id, fid);
@@ -393,6 +405,7 @@ impl<'s> Generator<'s> {
                 let index = syn::Index::from(unloaded.len());
                 unloaded.push(quote! { <#p as #bound>::unloaded()? });
                 direct.push(quote! { #fname: slots.#index });
+                sqlite.push(quote! { #fname: slots.#index });
             }
         }
         let slots = if unloaded.is_empty() {
@@ -449,6 +462,12 @@ impl<'s> Generator<'s> {
                     #slots
                     let fields = self::#module::META.fields;
                     ::core::option::Option::Some((move || -> ::quarry::Result<Self> { ::core::result::Result::Ok(Self { #(#direct,)* }) })())
+                }
+
+                fn from_sqlite_row(row: &::quarry::deps::rusqlite::Row<'_>) -> ::core::option::Option<::quarry::Result<Self>> {
+                    #slots
+                    let fields = self::#module::META.fields;
+                    ::core::option::Option::Some((move || -> ::quarry::Result<Self> { ::core::result::Result::Ok(Self { #(#sqlite,)* }) })())
                 }
             }
         }

@@ -38,8 +38,9 @@ pub trait Model: 'static {
     const META: &'static ModelMeta;
 }
 
-/// Builds a typed record from a loaded row.
-pub trait FromRecord: Sized {
+/// Builds a typed record from a loaded row. Records travel between threads (SQLite's long
+/// statements are read on a blocking thread), hence `Send + 'static`.
+pub trait FromRecord: Sized + Send + 'static {
     /// Converts, naming model and field on failure.
     fn from_record(record: Record) -> Result<Self>;
 
@@ -48,10 +49,16 @@ pub trait FromRecord: Sized {
     fn from_pg_row(_row: &sqlx::postgres::PgRow) -> Option<Result<Self>> {
         None
     }
+
+    /// Builds the record straight from a SQLite row of all the model's columns, when it has
+    /// no loaded relation (generated code; `None` means "use `from_record`").
+    fn from_sqlite_row(_row: &rusqlite::Row<'_>) -> Option<Result<Self>> {
+        None
+    }
 }
 
 /// A list relation slot: [`NotLoaded`] or `Vec<T>`.
-pub trait ManySlot: Sized {
+pub trait ManySlot: Sized + Send + 'static {
     /// `Some(NotLoaded)` for [`NotLoaded`]: the slot needs nothing from the database.
     fn unloaded() -> Option<Self> {
         None
@@ -61,7 +68,7 @@ pub trait ManySlot: Sized {
 }
 
 /// An optional to-one relation slot: [`NotLoaded`] or `Option<T>`.
-pub trait OptionalSlot: Sized {
+pub trait OptionalSlot: Sized + Send + 'static {
     /// `Some(NotLoaded)` for [`NotLoaded`].
     fn unloaded() -> Option<Self> {
         None
@@ -71,7 +78,7 @@ pub trait OptionalSlot: Sized {
 }
 
 /// A required to-one relation slot: [`NotLoaded`] or `T`.
-pub trait RequiredSlot: Sized {
+pub trait RequiredSlot: Sized + Send + 'static {
     /// `Some(NotLoaded)` for [`NotLoaded`].
     fn unloaded() -> Option<Self> {
         None
@@ -1312,7 +1319,7 @@ count_tuples!(A TA, B TB, C TC, D TD, E TE);
 count_tuples!(A TA, B TB, C TC, D TD, E TE, F TF);
 
 /// Counts travel as a tuple beside the record.
-pub trait CountValues: Sized {
+pub trait CountValues: Sized + Send + 'static {
     /// Builds the tuple.
     fn from_counts(counts: Vec<i64>) -> Self;
 }

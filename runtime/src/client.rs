@@ -224,19 +224,17 @@ impl Client {
         let connecting = async {
             if url.starts_with("file:") || url.starts_with("sqlite:") {
                 let (path, query) = sqlite_path(&url, options.base_dir.as_deref());
-                let mut opts = sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(&path)
-                    .create_if_missing(true)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5));
-                if let Some(q) = query {
-                    for pair in q.split('&') {
-                        if let Some(("mode", "ro")) = pair.split_once('=') {
-                            opts = opts.read_only(true);
-                        }
-                    }
-                }
-                let first = first_connection(&opts, &path.display().to_string()).await?;
+                let read_only = query.is_some_and(|q| {
+                    q.split('&')
+                        .any(|pair| pair.split_once('=') == Some(("mode", "ro")))
+                });
+                let opts = crate::sqlite::SqliteOptions {
+                    path,
+                    read_only,
+                    busy_timeout: Duration::from_secs(5),
+                };
+                let first =
+                    <crate::sqlite::SqliteConn as crate::pool::Connect>::connect(&opts).await?;
                 Ok((Pool::Sqlite(ConnPool::new(opts, config, Some(first))), true))
             } else if url.starts_with("postgresql://") || url.starts_with("postgres://") {
                 // UTC sessions: TIMESTAMP <-> TIMESTAMPTZ conversions never shift values.
@@ -395,6 +393,31 @@ impl Client {
         }
     }
 
+    /// Runs a query on SQLite and builds each row straight into an `R` (`None` elsewhere, or
+    /// when `R` cannot be built that way).
+    pub(crate) async fn fetch_sqlite_typed<R: crate::FromRecord>(
+        &self,
+        stmt: &crate::sql::Statement,
+        model: &'static str,
+    ) -> Result<Option<Vec<R>>> {
+        if self.dialect() != Dialect::Sqlite {
+            return Ok(None);
+        }
+        self.count_statement();
+        match &self.tx {
+            None => {
+                Target::Pool(&self.inner.pool)
+                    .fetch_sqlite_typed(stmt, model)
+                    .await
+            }
+            Some(tx) => {
+                let mut state = tx.lock().await;
+                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
+                Target::Conn(conn).fetch_sqlite_typed(stmt, model).await
+            }
+        }
+    }
+
     /// Runs a statement; returns the number of affected rows.
     pub(crate) async fn execute(
         &self,
@@ -413,10 +436,7 @@ impl Client {
     }
 
     async fn execute_sql(&self, sql: &str) -> Result<u64> {
-        let stmt = crate::sql::Statement {
-            sql: sql.into(),
-            binds: Vec::new(),
-        };
+        let stmt = crate::sql::Statement::raw(sql, Vec::new());
         self.execute(&stmt, None).await
     }
 
@@ -662,10 +682,7 @@ impl Client {
     /// Runs a statement with bind parameters (`?` on SQLite and MySQL, `$1` on PostgreSQL) and
     /// returns the number of affected rows. Values are always bound, never spliced into SQL.
     pub async fn execute_raw(&self, sql: &str, binds: Vec<crate::Value>) -> Result<u64> {
-        let stmt = crate::sql::Statement {
-            sql: sql.into(),
-            binds,
-        };
+        let stmt = crate::sql::Statement::raw(sql, binds);
         self.execute(&stmt, None).await.map_err(Error::in_raw_query)
     }
 
@@ -677,10 +694,7 @@ impl Client {
         sql: &str,
         binds: Vec<crate::Value>,
     ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
-        let stmt = crate::sql::Statement {
-            sql: sql.into(),
-            binds,
-        };
+        let stmt = crate::sql::Statement::raw(sql, binds);
         self.count_statement();
         let rows = match &self.tx {
             None => Target::Pool(&self.inner.pool).fetch_raw(&stmt).await,

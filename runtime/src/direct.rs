@@ -1,7 +1,7 @@
-//! Reading PostgreSQL rows straight into generated structs.
+//! Reading PostgreSQL and SQLite rows straight into generated structs.
 //!
-//! Owns: the fast path of plain reads (no include, `_count`, select or distinct) on PostgreSQL,
-//! where the dynamic [`Value`] layer costs an allocation and copies per row. Each field type
+//! Owns: the fast path of plain reads (no include, `_count`, select or distinct) on PostgreSQL
+//! and SQLite, where the dynamic [`Value`] layer costs an allocation and copies per row. Each field type
 //! reads its column directly when the column has the type the field expects, and falls back to
 //! the general decoder (and its conversions) otherwise, so both paths give the same values.
 
@@ -163,4 +163,126 @@ pub fn read_pg_enum_list<E: FromValue>(
         .into_iter()
         .map(|label| E::from_value(Value::Enum(label)))
         .collect()
+}
+
+/// A field type readable from a SQLite column.
+pub trait ReadSqlite: Sized {
+    /// Reads column `i` of `row` for `field`.
+    fn read_sqlite(
+        row: &rusqlite::Row<'_>,
+        i: usize,
+        field: &'static FieldMeta,
+    ) -> Result<Self, String> {
+        Self::read_sqlite_value(row.get_ref(i).map_err(|e| e.to_string())?, field)
+    }
+
+    /// Reads `v`, a value of `field`'s column.
+    fn read_sqlite_value(v: SqliteValue<'_>, field: &'static FieldMeta) -> Result<Self, String>;
+}
+
+use rusqlite::types::ValueRef as SqliteValue;
+
+/// The general path on SQLite: decode into a [`Value`] (by the value's storage class), convert
+/// to the field's kind, then into `T`.
+pub fn read_sqlite_via_value<T: FromValue>(
+    v: SqliteValue<'_>,
+    field: &'static FieldMeta,
+) -> Result<T, String> {
+    T::from_value(crate::sqlite::decode_cell(
+        v,
+        crate::exec::ColumnSpec::Field(field),
+    )?)
+}
+
+/// Reads column `i` of a SQLite row the general way (enums, enum lists).
+pub fn read_sqlite_value<T: FromValue>(
+    row: &rusqlite::Row<'_>,
+    i: usize,
+    field: &'static FieldMeta,
+) -> Result<T, String> {
+    read_sqlite_via_value(row.get_ref(i).map_err(|e| e.to_string())?, field)
+}
+
+fn sqlite_text(t: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(t).map_err(|e| format!("text is not UTF-8: {e}"))
+}
+
+/// The storage classes read without the general path; each gives what the general path
+/// would (`exec::coerce`), and everything else takes that path.
+macro_rules! sqlite_direct {
+    ($t:ty, |$v:ident| $read:expr) => {
+        impl ReadSqlite for $t {
+            fn read_sqlite_value(
+                $v: SqliteValue<'_>,
+                field: &'static FieldMeta,
+            ) -> Result<Self, String> {
+                match $read {
+                    Some(r) => r,
+                    None => read_sqlite_via_value($v, field),
+                }
+            }
+        }
+    };
+}
+
+sqlite_direct!(i64, |v| match v {
+    SqliteValue::Integer(n) => Some(Ok(n)),
+    _ => None,
+});
+sqlite_direct!(i32, |v| match v {
+    SqliteValue::Integer(n) => i32::try_from(n).ok().map(Ok),
+    _ => None,
+});
+sqlite_direct!(f64, |v| match v {
+    SqliteValue::Real(f) => Some(Ok(f)),
+    _ => None,
+});
+sqlite_direct!(bool, |v| match v {
+    SqliteValue::Integer(n) => Some(Ok(n != 0)),
+    _ => None,
+});
+sqlite_direct!(String, |v| match v {
+    SqliteValue::Text(t) => Some(sqlite_text(t).map(str::to_string)),
+    _ => None,
+});
+sqlite_direct!(chrono::DateTime<chrono::Utc>, |v| match v {
+    SqliteValue::Text(t) => Some(sqlite_text(t).and_then(crate::exec::parse_datetime)),
+    _ => None,
+});
+
+macro_rules! sqlite_via_value {
+    ($($t:ty),*) => {
+        $(impl ReadSqlite for $t {
+            fn read_sqlite_value(
+                v: SqliteValue<'_>,
+                field: &'static FieldMeta,
+            ) -> Result<Self, String> {
+                read_sqlite_via_value(v, field)
+            }
+        })*
+    };
+}
+
+sqlite_via_value!(
+    crate::Decimal,
+    serde_json::Value,
+    Vec<u8>,
+    Vec<i32>,
+    Vec<i64>,
+    Vec<f64>,
+    Vec<bool>,
+    Vec<String>,
+    Vec<crate::Decimal>,
+    Vec<chrono::DateTime<chrono::Utc>>,
+    Vec<serde_json::Value>,
+    Vec<Vec<u8>>
+);
+
+impl<T: ReadSqlite> ReadSqlite for Option<T> {
+    fn read_sqlite_value(v: SqliteValue<'_>, field: &'static FieldMeta) -> Result<Self, String> {
+        match v {
+            SqliteValue::Null => Ok(None),
+            v => T::read_sqlite_value(v, field).map(Some),
+        }
+    }
 }

@@ -277,6 +277,30 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Classifies a SQLite error; `model` names the model the statement was about.
+    pub(crate) fn from_sqlite(e: rusqlite::Error, model: Option<&'static str>) -> Error {
+        match e {
+            rusqlite::Error::SqliteFailure(code, message) => {
+                let message = message.unwrap_or_else(|| code.to_string());
+                let code = code.extended_code.to_string();
+                let kind = classify(Some(&code), &message, sqlx::error::ErrorKind::Other);
+                Error::Database(DatabaseError {
+                    kind,
+                    model,
+                    constraint: None,
+                    fields: fields_from_message(&message),
+                    code: Some(code),
+                    message,
+                    raw: false,
+                })
+            }
+            // Binding or reading a value failed before or after SQLite ran anything.
+            other => Error::InvalidQuery(other.to_string()),
+        }
+    }
+}
+
 /// PostgreSQL's SQLSTATEs for a session the server ended or would not start (the backend was
 /// terminated, the server is shutting down or starting up) and class 08 (connection exceptions).
 /// MySQL reports the same events as a broken connection, or as error 1927 (connection killed),

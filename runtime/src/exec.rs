@@ -1,8 +1,9 @@
-//! Running compiled statements on sqlx.
+//! Running compiled statements: PostgreSQL and MySQL on sqlx, SQLite on its own executor
+//! ([`crate::sqlite`]).
 //!
 //! Owns: the only code that touches drivers: binding [`Value`]s and decoding rows into
 //! [`Value`]s by each column's actual database type, then into the kind the model expects.
-//! The query compiler never sees a driver; this seam is where a faster executor would go.
+//! The query compiler never sees a driver.
 
 use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, ScalarKind};
@@ -18,7 +19,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Pool {
     /// SQLite.
-    Sqlite(Arc<ConnPool<sqlx::SqliteConnection>>),
+    Sqlite(Arc<ConnPool<crate::sqlite::SqliteConn>>),
     /// PostgreSQL.
     Postgres(Arc<ConnPool<sqlx::PgConnection>>),
     /// MySQL / MariaDB.
@@ -92,7 +93,7 @@ fn timed<T>(
 /// A pooled connection of one of the supported databases.
 #[derive(Debug)]
 pub(crate) enum Conn {
-    Sqlite(Pooled<sqlx::SqliteConnection>),
+    Sqlite(Pooled<crate::sqlite::SqliteConn>),
     Postgres(Pooled<sqlx::PgConnection>),
     Mysql(Pooled<sqlx::MySqlConnection>),
 }
@@ -136,7 +137,17 @@ pub(crate) enum Canceller {
     /// The connection id, for `KILL QUERY` from another connection.
     Mysql(u64),
     /// The connection's handle, for `sqlite3_interrupt`.
-    Sqlite(crate::interrupt::SqliteInterrupt),
+    Sqlite(SqliteInterrupt),
+}
+
+/// Interrupts a SQLite connection's statement from any thread.
+#[derive(Clone)]
+pub(crate) struct SqliteInterrupt(Arc<rusqlite::InterruptHandle>);
+
+impl std::fmt::Debug for SqliteInterrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteInterrupt")
+    }
 }
 
 impl Conn {
@@ -156,12 +167,7 @@ impl Conn {
                     .await
                     .map_err(err)?,
             ),
-            Conn::Sqlite(c) => {
-                let mut handle = c.lock_handle().await.map_err(err)?;
-                Canceller::Sqlite(crate::interrupt::SqliteInterrupt::new(
-                    handle.as_raw_handle(),
-                ))
-            }
+            Conn::Sqlite(c) => Canceller::Sqlite(SqliteInterrupt(c.interrupter())),
         })
     }
 }
@@ -172,7 +178,7 @@ async fn run_elsewhere<'q, C, DB>(
     query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
 ) -> Result<()>
 where
-    C: sqlx::Connection<Database = DB>,
+    C: sqlx::Connection<Database = DB> + crate::pool::Connect,
     DB: sqlx::Database,
     for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
     <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
@@ -197,7 +203,7 @@ impl Canceller {
                 run_elsewhere(p, sqlx::query("KILL QUERY ?").bind(id)).await
             }
             (Canceller::Sqlite(handle), _) => {
-                handle.interrupt();
+                handle.0.interrupt();
                 return;
             }
             _ => return,
@@ -268,6 +274,15 @@ macro_rules! on_target {
 }
 
 macro_rules! fetch_rows {
+    ($exec:expr, bind_sqlite, sqlite, $stmt:expr, $columns:expr, $model:expr) => {
+        $exec
+            .run(
+                &$stmt,
+                crate::sqlite::Decoded::new($columns, $model),
+                Some($model),
+            )
+            .await
+    };
     ($exec:expr, $bind:ident, $db:ident, $stmt:expr, $columns:expr, $model:expr) => {{
         let rows = bind_all(new_query(&$stmt), &$stmt.binds, $bind)
             .fetch_all($exec)
@@ -278,12 +293,6 @@ macro_rules! fetch_rows {
 }
 
 macro_rules! decode_rows {
-    (sqlite, $rows:expr, $columns:expr, $model:expr) => {
-        $rows
-            .iter()
-            .map(|r| decode_row(r, $columns, decode_sqlite, $model))
-            .collect()
-    };
     (postgres, $rows:expr, $columns:expr, $model:expr) => {
         decode_postgres_rows(&$rows, $columns, $model)
     };
@@ -296,6 +305,9 @@ macro_rules! decode_rows {
 }
 
 macro_rules! execute_statement {
+    ($exec:expr, bind_sqlite, sqlite, $stmt:expr, $model:expr) => {
+        $exec.run(&$stmt, crate::sqlite::Changes, $model).await
+    };
     ($exec:expr, $bind:ident, $db:ident, $stmt:expr, $model:expr) => {
         bind_all(new_query(&$stmt), &$stmt.binds, $bind)
             .execute($exec)
@@ -306,6 +318,11 @@ macro_rules! execute_statement {
 }
 
 macro_rules! fetch_raw_rows {
+    ($exec:expr, bind_sqlite, sqlite, $stmt:expr) => {
+        $exec
+            .run(&$stmt, crate::sqlite::RawRows::default(), None)
+            .await
+    };
     ($exec:expr, $bind:ident, $db:ident, $stmt:expr) => {{
         use sqlx::Column as _;
         let rows = bind_all(new_query(&$stmt), &$stmt.binds, $bind)
@@ -347,7 +364,48 @@ macro_rules! fetch_pg_rows {
     }};
 }
 
+/// SQLite rows built straight into records; `None` on the other databases.
+macro_rules! fetch_sqlite_typed {
+    ($exec:expr, bind_sqlite, sqlite, $stmt:expr, $model:expr, $sink:expr) => {
+        $exec.run(&$stmt, $sink, Some($model)).await
+    };
+    ($exec:expr, $bind:ident, $db:ident, $stmt:expr, $model:expr, $sink:expr) => {{
+        let _ = $exec;
+        Ok(None)
+    }};
+}
+
 impl Target<'_> {
+    /// Runs a query on SQLite and builds each row straight into an `R`; `None` on other
+    /// databases, or when `R` cannot be built that way.
+    pub(crate) async fn fetch_sqlite_typed<R: crate::FromRecord + Send + 'static>(
+        self,
+        stmt: &Statement,
+        model: &'static str,
+    ) -> Result<Option<Vec<R>>> {
+        use tracing::Instrument;
+        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
+        let started = query_clock();
+        let result: Result<Option<Vec<R>>> = async {
+            on_target!(
+                self,
+                fetch_sqlite_typed,
+                stmt,
+                model,
+                crate::sqlite::Typed::<R>::new()
+            )
+        }
+        .instrument(span)
+        .await;
+        timed(
+            &stmt.sql,
+            |r: &Option<Vec<R>>| r.as_ref().map_or(0, Vec::len),
+            started,
+            &result,
+        );
+        result
+    }
+
     /// Runs a query on PostgreSQL and returns its rows undecoded; `None` on other databases
     /// (which the caller rules out before taking a connection).
     pub(crate) async fn fetch_pg_rows(
@@ -442,38 +500,16 @@ fn bind_all<'q, DB: sqlx::Database>(
     q
 }
 
-type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
 type MySqlQuery<'q> = sqlx::query::Query<'q, sqlx::MySql, sqlx::mysql::MySqlArguments>;
-
-/// DateTimes go to SQLite as Prisma 7 writes them (its SQLite driver adapter's default
-/// `timestampFormat: "iso8601"`): UTC text with milliseconds and an explicit offset,
-/// `2024-01-02T03:04:05.678+00:00`. Values then compare and sort with rows Prisma wrote, as
-/// text; reading also accepts integer milliseconds since the epoch (Prisma 6 and earlier, or
-/// the adapter's `"unixepoch-ms"`) and `CURRENT_TIMESTAMP`'s `2024-01-02 03:04:05`.
-fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
-    match v {
-        Value::Null | Value::NullOf(_) => q.bind(None::<String>),
-        Value::Bool(b) => q.bind(*b),
-        Value::Int(i) => q.bind(*i),
-        Value::BigInt(i) => q.bind(*i),
-        Value::Float(f) => q.bind(*f),
-        Value::Decimal(d) => q.bind(d.to_plain_string()),
-        Value::String(s) | Value::Enum(s) => q.bind(s.as_str()),
-        Value::Bytes(b) => q.bind(b.as_slice()),
-        Value::Json(j) => q.bind(j.to_string()),
-        Value::DateTime(d) => q.bind(sqlite_datetime_text(d)),
-        Value::List(items) => q.bind(json_list(items, |v| match v {
-            Value::DateTime(d) => Some(sqlite_datetime_text(d).into()),
-            _ => None,
-        })),
-    }
-}
 
 /// A list as the JSON array that `json_each` (SQLite) or `JSON_TABLE` (MySQL) reads back
 /// into the values the database compares: each element as its own bind would be, bytes as hex
 /// (the SQL unhexes them), DateTimes as `datetime` formats them.
-fn json_list(items: &[Value], datetime: impl Fn(&Value) -> Option<serde_json::Value>) -> String {
+pub(crate) fn json_list(
+    items: &[Value],
+    datetime: impl Fn(&Value) -> Option<serde_json::Value>,
+) -> String {
     let element = |v: &Value| match v {
         Value::Bytes(b) => b
             .iter()
@@ -484,12 +520,6 @@ fn json_list(items: &[Value], datetime: impl Fn(&Value) -> Option<serde_json::Va
         other => datetime(other).unwrap_or_else(|| value_to_json(other)),
     };
     serde_json::Value::from(items.iter().map(element).collect::<Vec<_>>()).to_string()
-}
-
-/// `2024-01-02T03:04:05.678+00:00`: JavaScript's `toISOString()` with the `Z` spelled as
-/// Prisma's SQLite adapter spells it.
-fn sqlite_datetime_text(d: &DateTime<Utc>) -> String {
-    d.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string()
 }
 
 /// A NULL whose type the server infers from context (parameter type OID 0), so that one NULL
@@ -597,7 +627,7 @@ fn bind_mysql<'q>(q: MySqlQuery<'q>, v: &'q Value) -> MySqlQuery<'q> {
     }
 }
 
-fn value_to_json(v: &Value) -> serde_json::Value {
+pub(crate) fn value_to_json(v: &Value) -> serde_json::Value {
     match v {
         Value::Null | Value::NullOf(_) => serde_json::Value::Null,
         Value::Bool(b) => (*b).into(),
@@ -621,17 +651,22 @@ fn decode_row<R: Row>(
 ) -> Result<Vec<Value>> {
     let mut out = Vec::with_capacity(columns.len());
     for (i, spec) in columns.iter().enumerate() {
-        let v = decode(row, i, *spec).map_err(|message| Error::Decode {
-            model,
-            field: match spec {
-                ColumnSpec::Field(f) => f.name,
-                ColumnSpec::Kind(_) | ColumnSpec::Raw => "(computed)",
-            },
-            message,
-        })?;
+        let v = decode(row, i, *spec).map_err(|message| decode_error(model, *spec, message))?;
         out.push(v);
     }
     Ok(out)
+}
+
+/// A value of column `spec` of `model` that could not be read.
+pub(crate) fn decode_error(model: &'static str, spec: ColumnSpec, message: String) -> Error {
+    Error::Decode {
+        model,
+        field: match spec {
+            ColumnSpec::Field(f) => f.name,
+            ColumnSpec::Kind(_) | ColumnSpec::Raw => "(computed)",
+        },
+        message,
+    }
 }
 
 /// How a PostgreSQL column is read. The type is the same in every row, so it is looked up
@@ -765,28 +800,6 @@ fn decode_postgres_fast(
 
 fn err(e: sqlx::Error) -> String {
     e.to_string()
-}
-
-fn decode_sqlite(
-    row: &sqlx::sqlite::SqliteRow,
-    i: usize,
-    spec: ColumnSpec,
-) -> std::result::Result<Value, String> {
-    let raw = row.try_get_raw(i).map_err(err)?;
-    if raw.is_null() {
-        return Ok(Value::Null);
-    }
-    // SQLite values carry a storage class, whatever the column's declared type; the class
-    // says how to read the value, so sqlx's own type check is skipped.
-    let v = match raw.type_info().name() {
-        "INTEGER" | "BOOLEAN" | "INT8" | "BIGINT" => {
-            Value::BigInt(row.try_get_unchecked::<i64, _>(i).map_err(err)?)
-        }
-        "REAL" | "NUMERIC" => Value::Float(row.try_get_unchecked::<f64, _>(i).map_err(err)?),
-        "BLOB" => Value::Bytes(row.try_get_unchecked::<Vec<u8>, _>(i).map_err(err)?),
-        _ => Value::String(row.try_get_unchecked::<String, _>(i).map_err(err)?),
-    };
-    coerce(v, spec)
 }
 
 /// A `COUNT(*)` column of a PostgreSQL row.
@@ -1253,7 +1266,7 @@ pub(crate) fn coerce_field(
 
 /// Converts a decoded value to the kind the field expects (SQLite integers to booleans,
 /// text to JSON, epoch milliseconds to DateTime, ...).
-fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
+pub(crate) fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, String> {
     if matches!(spec, ColumnSpec::Raw) {
         return Ok(v);
     }

@@ -1,7 +1,7 @@
 //! Quarry's runtime: the crate that applications depend on.
 //!
-//! Owns: the query IR ([`query`]), the per-dialect SQL compiler ([`sql`]), execution on sqlx
-//! ([`exec`]), relation loading ([`load`]) and the typed API generated clients are built from
+//! Owns: the query IR ([`query`]), the per-dialect SQL compiler ([`sql`]), execution on sqlx and, for
+//! SQLite, on its own executor ([`exec`], [`sqlite`]), relation loading ([`load`]) and the typed API generated clients are built from
 //! ([`api`]). Must not know: schema files; generated code hands it static metadata ([`meta`]).
 #![warn(missing_docs, unreachable_pub)]
 #![deny(unsafe_code)]
@@ -12,13 +12,13 @@ pub mod direct;
 pub mod error;
 pub mod exec;
 mod ids;
-mod interrupt;
 pub mod load;
 pub mod meta;
 pub mod nested;
 pub mod pool;
 pub mod query;
 pub mod sql;
+pub mod sqlite;
 pub mod value;
 pub mod write;
 
@@ -41,6 +41,7 @@ pub use bigdecimal::BigDecimal as Decimal;
 pub mod deps {
     pub use bigdecimal;
     pub use chrono;
+    pub use rusqlite;
     pub use serde;
     pub use serde_json;
     pub use sqlx;

@@ -177,9 +177,10 @@ async fn find_many_on(
     Ok(records)
 }
 
-/// `find_many` into typed records. Plain reads on PostgreSQL (no include, `_count`, select or
-/// distinct) build each record straight from its row when the record type can
-/// ([`crate::FromRecord::from_pg_row`]); everything else goes through [`find_many`].
+/// `find_many` into typed records. Plain reads on PostgreSQL and SQLite (no include, `_count`,
+/// select or distinct) build each record straight from its row when the record type can
+/// ([`crate::FromRecord::from_pg_row`], [`crate::FromRecord::from_sqlite_row`]); everything
+/// else goes through [`find_many`].
 pub async fn find_many_typed<R: crate::FromRecord>(
     client: &Client,
     m: &'static ModelMeta,
@@ -201,6 +202,17 @@ async fn find_many_typed_on<R: crate::FromRecord>(
         && args.counts.is_empty()
         && args.columns.is_none()
         && args.distinct.is_empty();
+    if plain && client.dialect() == crate::sql::Dialect::Sqlite {
+        let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
+            sql::select_statement(s, m, args)
+        });
+        if let Some(mut out) = client.fetch_sqlite_typed::<R>(&stmt, m.name).await? {
+            if args.take.is_some_and(|t| t < 0) {
+                out.reverse();
+            }
+            return Ok(out);
+        }
+    }
     if plain && client.dialect() == crate::sql::Dialect::Postgres {
         let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
             sql::select_statement(s, m, args)

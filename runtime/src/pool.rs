@@ -15,6 +15,34 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
+/// A database connection the pool can open and close.
+pub trait Connect: Sized + Send + 'static {
+    /// What opening a connection needs.
+    type Options: Send + Sync + 'static;
+    /// Opens a connection.
+    fn connect(options: &Self::Options) -> impl std::future::Future<Output = Result<Self>> + Send;
+    /// Closes the connection politely (dropping it closes it too).
+    fn close(self) -> impl std::future::Future<Output = ()> + Send;
+}
+
+macro_rules! sqlx_connect {
+    ($($c:ty),*) => {$(
+        impl Connect for $c {
+            type Options = <$c as sqlx::Connection>::Options;
+            async fn connect(options: &Self::Options) -> Result<Self> {
+                <$c as sqlx::Connection>::connect_with(options)
+                    .await
+                    .map_err(|e| Error::from_sqlx(e, None))
+            }
+            async fn close(self) {
+                let _ = <$c as sqlx::Connection>::close(self).await;
+            }
+        }
+    )*};
+}
+
+sqlx_connect!(sqlx::PgConnection, sqlx::MySqlConnection);
+
 /// How the pool is sized and when it lets connections go.
 #[derive(Debug, Clone)]
 pub(crate) struct PoolConfig {
@@ -29,7 +57,7 @@ pub(crate) struct PoolConfig {
 }
 
 /// A pool of connections of one database type.
-pub struct ConnPool<C: sqlx::Connection> {
+pub struct ConnPool<C: Connect> {
     options: C::Options,
     config: PoolConfig,
     idle: Mutex<Vec<Idle<C>>>,
@@ -37,7 +65,7 @@ pub struct ConnPool<C: sqlx::Connection> {
     closed: AtomicBool,
 }
 
-impl<C: sqlx::Connection> std::fmt::Debug for ConnPool<C> {
+impl<C: Connect> std::fmt::Debug for ConnPool<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnPool")
             .field("config", &self.config)
@@ -52,7 +80,7 @@ struct Idle<C> {
     since: Instant,
 }
 
-impl<C: sqlx::Connection> ConnPool<C> {
+impl<C: Connect> ConnPool<C> {
     /// A pool that opens connections with `options`; `first` is a connection already open.
     pub(crate) fn new(options: C::Options, config: PoolConfig, first: Option<C>) -> Arc<Self> {
         let now = Instant::now();
@@ -119,9 +147,7 @@ impl<C: sqlx::Connection> ConnPool<C> {
                 _permit: permit,
             });
         }
-        let conn = C::connect_with(&self.options)
-            .await
-            .map_err(|e| Error::from_sqlx(e, None))?;
+        let conn = C::connect(&self.options).await?;
         Ok(Pooled {
             conn: Some(conn),
             created: Instant::now(),
@@ -166,7 +192,7 @@ fn closed() -> Error {
 }
 
 /// A connection out of the pool; it goes back when dropped.
-pub struct Pooled<C: sqlx::Connection> {
+pub struct Pooled<C: Connect> {
     conn: Option<C>,
     created: Instant,
     reused: bool,
@@ -175,7 +201,7 @@ pub struct Pooled<C: sqlx::Connection> {
     _permit: OwnedSemaphorePermit,
 }
 
-impl<C: sqlx::Connection> std::fmt::Debug for Pooled<C> {
+impl<C: Connect> std::fmt::Debug for Pooled<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pooled")
             .field("reused", &self.reused)
@@ -184,7 +210,7 @@ impl<C: sqlx::Connection> std::fmt::Debug for Pooled<C> {
     }
 }
 
-impl<C: sqlx::Connection> Pooled<C> {
+impl<C: Connect> Pooled<C> {
     /// The connection came from the idle list (it may have died while it waited there).
     pub(crate) fn reused(&self) -> bool {
         self.reused
@@ -203,7 +229,7 @@ impl<C: sqlx::Connection> Pooled<C> {
     }
 }
 
-impl<C: sqlx::Connection> std::ops::Deref for Pooled<C> {
+impl<C: Connect> std::ops::Deref for Pooled<C> {
     type Target = C;
     fn deref(&self) -> &C {
         // Only `discard` and `Drop`, which both consume the value, take the connection.
@@ -213,7 +239,7 @@ impl<C: sqlx::Connection> std::ops::Deref for Pooled<C> {
     }
 }
 
-impl<C: sqlx::Connection> std::ops::DerefMut for Pooled<C> {
+impl<C: Connect> std::ops::DerefMut for Pooled<C> {
     fn deref_mut(&mut self) -> &mut C {
         self.conn
             .as_mut()
@@ -221,7 +247,7 @@ impl<C: sqlx::Connection> std::ops::DerefMut for Pooled<C> {
     }
 }
 
-impl<C: sqlx::Connection> Drop for Pooled<C> {
+impl<C: Connect> Drop for Pooled<C> {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else {
             return;

@@ -14,7 +14,6 @@
 //! The script that produced the expectations, `parity.ts`, is reproduced at the end of this file.
 
 use chrono::{DateTime, TimeZone, Utc};
-use quarry::exec::Pool;
 use quarry::{not, Decimal, Value};
 use quarry_tests::db::{Backend, TestDb};
 use quarry_tests::generated::blog::{self as db, comment, post, tag, user, Role};
@@ -42,17 +41,23 @@ fn json(s: &str) -> quarry::Json {
 
 /// One column of one row, as SQLite's `quote()` prints it (the storage, not the value).
 async fn quoted(client: &quarry::Client, sql: &str) -> Vec<String> {
-    let Pool::Sqlite(pool) = client.pool() else {
-        panic!("SQLite only")
-    };
-    let mut conn = pool.acquire().await.expect("a connection");
-    use sqlx::Row;
-    sqlx::query(sql)
-        .fetch_all(&mut *conn)
+    assert_eq!(
+        client.dialect(),
+        quarry::sql::Dialect::Sqlite,
+        "SQLite only"
+    );
+    client
+        .query_raw(sql, vec![])
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| r.get::<String, _>(0))
+        .into_iter()
+        .map(|row| {
+            let cell = row.into_iter().next().map(|(_, v)| v);
+            match cell {
+                Some(quarry::deps::serde_json::Value::String(s)) => s,
+                other => panic!("{sql}: expected one text column, got {other:?}"),
+            }
+        })
         .collect()
 }
 

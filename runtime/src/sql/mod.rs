@@ -171,6 +171,37 @@ pub struct Statement {
     pub sql: std::sync::Arc<str>,
     /// Values for the placeholders, in order.
     pub binds: Vec<Value>,
+    /// A write whose work is bounded by what it was given (an insert of its rows, a change
+    /// of one record by its key), as opposed to one that touches whatever its filter matches:
+    /// SQLite runs bounded writes on the caller's thread (`crate::sqlite`).
+    pub(crate) bounded: bool,
+}
+
+impl Statement {
+    /// A statement of raw SQL text (nothing known about its cost).
+    pub(crate) fn raw(sql: &str, binds: Vec<Value>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            binds,
+            bounded: false,
+        }
+    }
+}
+
+/// The statement kinds whose work is bounded by their binds (see [`Statement::bounded`]), up
+/// to this many binds.
+fn bounded(kind: &'static str, binds: usize) -> bool {
+    const MAX_BINDS: usize = 1024;
+    matches!(
+        kind,
+        "insert"
+            | "insert_returning"
+            | "insert_many"
+            | "update_by_key"
+            | "delete_by_key"
+            | "join_insert"
+            | "last_insert_id"
+    ) && binds <= MAX_BINDS
 }
 
 /// Compiles a statement through the cache: the walker runs once to hash its shape and collect
@@ -187,6 +218,7 @@ pub(crate) fn compile(
     if let Some(sql) = cache.get(key) {
         return Statement {
             sql,
+            bounded: bounded(kind, shape.binds.len()),
             binds: shape.binds,
         };
     }
@@ -196,6 +228,7 @@ pub(crate) fn compile(
     cache.insert(key, sql.clone());
     Statement {
         sql,
+        bounded: bounded(kind, text.binds.len()),
         binds: text.binds,
     }
 }
@@ -217,5 +250,6 @@ fn render(dialect: Dialect, walk: impl Fn(&mut dyn Sink)) -> Statement {
     Statement {
         sql: text.text.into(),
         binds: text.binds,
+        bounded: false,
     }
 }

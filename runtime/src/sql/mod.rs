@@ -114,7 +114,7 @@ impl ShapeSink {
     pub(crate) fn new(dialect: Dialect, seed: &'static str) -> Self {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         dialect.hash(&mut hasher);
-        seed.hash(&mut hasher);
+        static_id(seed).hash(&mut hasher);
         ShapeSink {
             hasher,
             binds: Vec::new(),
@@ -127,30 +127,36 @@ impl ShapeSink {
     }
 }
 
+/// A static string by identity: the same address and length are the same text. Two copies of
+/// one text at different addresses hash differently, which only costs a second cache entry.
+fn static_id(s: &'static str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
 impl Sink for ShapeSink {
     fn sql(&mut self, s: &'static str) {
-        // Static strings: their text identifies them.
         0u8.hash(&mut self.hasher);
-        s.hash(&mut self.hasher);
+        static_id(s).hash(&mut self.hasher);
     }
 
     fn ident(&mut self, s: &'static str) {
         1u8.hash(&mut self.hasher);
-        s.hash(&mut self.hasher);
+        static_id(s).hash(&mut self.hasher);
     }
 
     fn bind(&mut self, v: &Value, field: Option<&'static FieldMeta>) {
         2u8.hash(&mut self.hasher);
-        // The placeholder's text can depend on the column (casts), never on the value.
+        // The placeholder's text can depend on the column (casts), never on the value; the
+        // field's metadata is static, so its address stands for it.
         field
-            .map(|f| (f.enum_db_name, f.native_type))
+            .map(|f| f as *const FieldMeta as usize)
             .hash(&mut self.hasher);
         self.binds.push(bind_value(v, field));
     }
 
     fn bind_array(&mut self, values: &[Value], field: &'static FieldMeta) {
         4u8.hash(&mut self.hasher);
-        (field.enum_db_name, field.native_type).hash(&mut self.hasher);
+        (field as *const FieldMeta as usize).hash(&mut self.hasher);
         self.binds.push(Value::List(values.to_vec()));
     }
 

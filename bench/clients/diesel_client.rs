@@ -170,7 +170,16 @@ impl Diesel {
                     .unwrap();
                 Diesel::Sqlite(conn)
             }
-            None => Diesel::Postgres(PgConnection::establish(url).unwrap()),
+            // libpq would negotiate TLS (`sslmode=prefer`) where the server offers it; the
+            // other clients are built without a TLS stack and talk in plain text.
+            None if url.contains("sslmode=") => {
+                Diesel::Postgres(PgConnection::establish(url).unwrap())
+            }
+            None => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let url = format!("{url}{sep}sslmode=disable");
+                Diesel::Postgres(PgConnection::establish(&url).unwrap())
+            }
         }
     }
 

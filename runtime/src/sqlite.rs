@@ -7,16 +7,21 @@
 //! times faster on small queries. This executor does the same for statements that are short,
 //! and keeps long ones off the async runtime's threads:
 //!
-//! - A statement first runs on the caller's thread, with a budget ([`INLINE_BUDGET`]) that
-//!   SQLite's progress handler checks every [`PROGRESS_OPS`] virtual-machine instructions.
-//!   Most statements finish well within it.
-//! - A statement that overruns the budget is interrupted, and runs again from the start on a
-//!   blocking thread (`spawn_blocking`), where it may take as long as it takes. That is only
+//! - A statement first runs on the caller's thread, with a budget of work
+//!   ([`INLINE_BUDGET_OPS`] SQLite virtual-machine instructions, about a millisecond) that
+//!   SQLite's progress handler draws on every [`PROGRESS_OPS`] instructions, and each row read
+//!   draws on too ([`ROW_OPS`]). Most statements finish well within it. The budget counts work,
+//!   not time, so a statement takes the same path on a fast machine, a busy one or under
+//!   valgrind.
+//! - A statement that overruns the budget is interrupted (or, between rows, stopped), and runs
+//!   again from the start on a blocking thread (`spawn_blocking`), where it may take as long
+//!   as it takes. That is only
 //!   done where interrupting leaves nothing behind: a read-only statement (SQLite rolls back
 //!   nothing when one is interrupted), or any statement outside an explicit transaction
 //!   (SQLite rolls back its implicit transaction as a whole). The statement's SQL is then
 //!   remembered as slow on this connection and starts on a blocking thread next time, until it
-//!   runs fast there again, so a long query pays the wasted budget once, not per call.
+//!   runs within the budget there again, so a long query pays the wasted budget once, not per
+//!   call.
 //! - Inside an explicit transaction, interrupting a write would roll back the whole
 //!   transaction, so writes are not interrupted: a write whose work is bounded by its input
 //!   (an insert of given rows, a change of one record by its key: [`Statement::bounded`]) runs
@@ -38,16 +43,20 @@ use crate::value::Value;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How long a statement may run on the caller's thread before it moves to a blocking thread.
-pub const INLINE_BUDGET: Duration = Duration::from_millis(1);
+/// How much work a statement may do on the caller's thread before it moves to a blocking
+/// thread, in SQLite virtual-machine instructions: about a millisecond.
+pub const INLINE_BUDGET_OPS: i64 = 250_000;
 
-/// Virtual-machine instructions between two looks at the clock (a look costs a few tens of
-/// nanoseconds; a thousand instructions take several microseconds).
+/// Virtual-machine instructions between two calls of the progress handler (a few
+/// microseconds of work).
 pub const PROGRESS_OPS: i32 = 1000;
+
+/// What decoding one row counts for, in virtual-machine instructions (about a microsecond).
+pub const ROW_OPS: i64 = 250;
 
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 256;
@@ -66,42 +75,42 @@ pub struct SqliteOptions {
     pub(crate) busy_timeout: Duration,
 }
 
-/// The budget of the statement running on the caller's thread, shared with the progress
-/// handler.
+/// The work budget of the running statement, shared with the progress handler.
 #[derive(Debug)]
 struct Budget {
-    epoch: Instant,
-    /// Nanoseconds since `epoch` after which the statement is interrupted; 0: no limit.
-    deadline: AtomicU64,
-    /// The progress handler interrupted the statement (as opposed to a canceller).
+    /// Virtual-machine instructions left.
+    left: AtomicI64,
+    /// Interrupt the statement when `left` runs out (on the caller's thread); otherwise only
+    /// count (on a blocking thread, to learn whether the statement has become short).
+    enforce: AtomicBool,
+    /// The budget interrupted the statement (as opposed to a canceller).
     overran: AtomicBool,
 }
 
 impl Budget {
-    fn now(&self) -> u64 {
-        self.epoch.elapsed().as_nanos() as u64
-    }
-
-    fn arm(&self) {
+    fn arm(&self, enforce: bool) {
+        self.left.store(INLINE_BUDGET_OPS, Ordering::Relaxed);
         self.overran.store(false, Ordering::Relaxed);
-        self.deadline.store(
-            self.now() + INLINE_BUDGET.as_nanos() as u64,
-            Ordering::Relaxed,
-        );
+        self.enforce.store(enforce, Ordering::Relaxed);
     }
 
     fn disarm(&self) {
-        self.deadline.store(0, Ordering::Relaxed);
+        self.enforce.store(false, Ordering::Relaxed);
     }
 
-    /// The progress handler: true interrupts the statement.
-    fn expired(&self) -> bool {
-        let deadline = self.deadline.load(Ordering::Relaxed);
-        if deadline != 0 && self.now() > deadline {
+    /// Draws `ops` from the budget; true when the statement must stop.
+    fn spend(&self, ops: i64) -> bool {
+        let left = self.left.fetch_sub(ops, Ordering::Relaxed) - ops;
+        if left <= 0 && self.enforce.load(Ordering::Relaxed) {
             self.overran.store(true, Ordering::Relaxed);
             return true;
         }
         false
+    }
+
+    /// The statement used at most half of the budget.
+    fn short(&self) -> bool {
+        self.left.load(Ordering::Relaxed) > INLINE_BUDGET_OPS / 2
     }
 }
 
@@ -154,12 +163,15 @@ fn open(options: &SqliteOptions) -> Result<SqliteConn> {
         .map_err(failed)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let budget = Arc::new(Budget {
-        epoch: Instant::now(),
-        deadline: AtomicU64::new(0),
+        left: AtomicI64::new(INLINE_BUDGET_OPS),
+        enforce: AtomicBool::new(false),
         overran: AtomicBool::new(false),
     });
     let handler = budget.clone();
-    conn.progress_handler(PROGRESS_OPS, Some(move || handler.expired()));
+    conn.progress_handler(
+        PROGRESS_OPS,
+        Some(move || handler.spend(i64::from(PROGRESS_OPS))),
+    );
     Ok(SqliteConn {
         interrupt: Arc::new(conn.get_interrupt_handle()),
         conn: Arc::new(Mutex::new(conn)),
@@ -185,6 +197,8 @@ pub(crate) trait RowSink: Send + 'static {
 enum Failure {
     Sqlite(rusqlite::Error),
     Quarry(Error),
+    /// A read-only statement used up its budget on the caller's thread.
+    Overran,
 }
 
 impl From<rusqlite::Error> for Failure {
@@ -204,6 +218,8 @@ impl Failure {
         match self {
             Failure::Sqlite(e) => Error::from_sqlite(e, model),
             Failure::Quarry(e) => e,
+            // The caller runs the statement again elsewhere; never an answer.
+            Failure::Overran => Error::Timeout("the statement used up its inline budget".into()),
         }
     }
 
@@ -271,16 +287,15 @@ impl SqliteConn {
         if !interruptible && !stmt.bounded {
             return Ok(Some(Inline::Elsewhere { overran: false }));
         }
-        if interruptible {
-            self.budget.arm();
-        }
-        let result = step_all(&conn, &mut prepared, sink);
+        self.budget.arm(interruptible);
+        let result = step_all(&conn, &mut prepared, sink, &self.budget);
         self.budget.disarm();
         match result {
             Ok(changes) => Ok(Some(Inline::Done(changes))),
             Err(f) if f.code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
                 Ok(Some(Inline::Elsewhere { overran: false }))
             }
+            Err(Failure::Overran) => Ok(Some(Inline::Elsewhere { overran: true })),
             Err(f)
                 if f.code() == Some(rusqlite::ErrorCode::OperationInterrupted)
                     && self.budget.overran.load(Ordering::Relaxed) =>
@@ -301,30 +316,33 @@ impl SqliteConn {
         let sql = stmt.sql.clone();
         let binds = stmt.binds.clone();
         let busy_timeout = self.busy_timeout;
-        let started = Instant::now();
+        let budget = self.budget.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let conn = lock(&conn);
             let mut run = |conn: &rusqlite::Connection| -> std::result::Result<u64, Failure> {
                 conn.busy_timeout(busy_timeout)?;
                 let mut prepared = conn.prepare_cached(&sql)?;
                 bind_all(&mut prepared, &binds)?;
-                step_all(conn, &mut prepared, &mut sink)
+                // Counted, not enforced: was the statement short this time?
+                budget.arm(false);
+                step_all(conn, &mut prepared, &mut sink, &budget)
             };
             let result = run(&conn);
+            let short = budget.short();
             // Back to not waiting, for the statements that run on the caller's thread.
             let _ = conn.busy_timeout(Duration::ZERO);
-            result.map(|changes| sink.finish(changes))
+            result.map(|changes| (sink.finish(changes), short))
         })
         .await;
-        let result = match joined {
-            Ok(r) => r.map_err(|f| f.into_error(model)),
+        let (out, short) = match joined {
+            Ok(r) => r.map_err(|f| f.into_error(model))?,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(e) => return Err(Error::Connection(e.to_string())),
         };
-        if started.elapsed() < INLINE_BUDGET / 2 {
+        if short {
             self.slow.remove(&stmt.sql);
         }
-        result
+        Ok(out)
     }
 }
 
@@ -350,15 +368,23 @@ fn bind_all(
     Ok(())
 }
 
+/// Steps `prepared` to its end, feeding rows to `sink`. Rows draw on `budget`; a read-only
+/// statement whose budget runs out stops between two rows (`Failure::Overran`), which leaves
+/// nothing behind. A write is never stopped between its rows (`RETURNING`): its changes are
+/// made by then.
 fn step_all<S: RowSink>(
     conn: &rusqlite::Connection,
     prepared: &mut rusqlite::CachedStatement<'_>,
     sink: &mut S,
+    budget: &Budget,
 ) -> std::result::Result<u64, Failure> {
     sink.start(prepared);
     let readonly = prepared.readonly();
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next()? {
+        if budget.spend(ROW_OPS) && readonly {
+            return Err(Failure::Overran);
+        }
         sink.row(row)?;
     }
     drop(rows);

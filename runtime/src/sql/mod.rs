@@ -1,9 +1,9 @@
 //! From query IR to SQL text and bind values, for each dialect.
 //!
 //! Owns: all SQL the client runs. One walker ([`compile`] and friends) emits fragments into a
-//! [`Sink`]. Two sinks exist: [`ShapeSink`] hashes the fragments and collects the binds, and
+//! [`Sink`]. Two sinks exist: [`ShapeSink`] records the fragments and collects the binds, and
 //! [`TextSink`] renders the text. The text depends only on the query's shape, so a statement
-//! is rendered once per shape and then found by hash ([`StatementCache`]). Identifiers come
+//! is rendered once per shape and then found by its shape ([`StatementCache`]). Identifiers come
 //! from static metadata and are always quoted; values are always bound.
 
 mod cache;
@@ -27,7 +27,6 @@ pub(crate) use write::{
 
 use crate::meta::FieldMeta;
 use crate::value::Value;
-use std::hash::{Hash, Hasher};
 
 /// Receives SQL fragments.
 pub(crate) trait Sink {
@@ -103,66 +102,70 @@ impl Sink for TextSink {
     }
 }
 
-/// Hashes the shape of a statement (everything but bound values) and collects binds.
+/// Records the shape of a statement (everything but bound values) as a list of words, and
+/// collects binds. The words are the statement cache's key, compared exactly: two shapes that
+/// render different text never share an entry.
 pub(crate) struct ShapeSink {
-    hasher: std::collections::hash_map::DefaultHasher,
+    words: Vec<u64>,
     pub(crate) binds: Vec<Value>,
     dialect: Dialect,
 }
 
 impl ShapeSink {
     pub(crate) fn new(dialect: Dialect, seed: &'static str) -> Self {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        dialect.hash(&mut hasher);
-        static_id(seed).hash(&mut hasher);
+        let mut words = Vec::with_capacity(128);
+        words.push(dialect as u64);
+        let (ptr, len) = static_id(seed);
+        words.extend([ptr, len]);
         ShapeSink {
-            hasher,
+            words,
             binds: Vec::new(),
             dialect,
         }
     }
 
-    pub(crate) fn finish(&self) -> u64 {
-        self.hasher.finish()
+    pub(crate) fn finish(self) -> (Vec<u64>, Vec<Value>) {
+        (self.words, self.binds)
     }
 }
 
 /// A static string by identity: the same address and length are the same text. Two copies of
-/// one text at different addresses hash differently, which only costs a second cache entry.
-fn static_id(s: &'static str) -> (usize, usize) {
-    (s.as_ptr() as usize, s.len())
+/// one text at different addresses make different keys, which only costs a second cache entry.
+fn static_id(s: &'static str) -> (u64, u64) {
+    (s.as_ptr() as u64, s.len() as u64)
 }
 
+/// A static field's metadata by identity (its placeholder's casts depend on it).
+fn field_id(f: Option<&'static FieldMeta>) -> u64 {
+    f.map_or(0, |f| f as *const FieldMeta as u64)
+}
+
+// Each fragment is a tag word and a fixed number of words after it, so word lists are equal
+// exactly when the fragment sequences are.
 impl Sink for ShapeSink {
     fn sql(&mut self, s: &'static str) {
-        0u8.hash(&mut self.hasher);
-        static_id(s).hash(&mut self.hasher);
+        let (ptr, len) = static_id(s);
+        self.words.extend([0, ptr, len]);
     }
 
     fn ident(&mut self, s: &'static str) {
-        1u8.hash(&mut self.hasher);
-        static_id(s).hash(&mut self.hasher);
+        let (ptr, len) = static_id(s);
+        self.words.extend([1, ptr, len]);
     }
 
     fn bind(&mut self, v: &Value, field: Option<&'static FieldMeta>) {
-        2u8.hash(&mut self.hasher);
-        // The placeholder's text can depend on the column (casts), never on the value; the
-        // field's metadata is static, so its address stands for it.
-        field
-            .map(|f| f as *const FieldMeta as usize)
-            .hash(&mut self.hasher);
+        // The placeholder's text can depend on the column (casts), never on the value.
+        self.words.extend([2, field_id(field)]);
         self.binds.push(bind_value(v, field));
     }
 
     fn bind_array(&mut self, values: &[Value], field: &'static FieldMeta) {
-        4u8.hash(&mut self.hasher);
-        (field as *const FieldMeta as usize).hash(&mut self.hasher);
+        self.words.extend([4, field_id(Some(field))]);
         self.binds.push(Value::List(values.to_vec()));
     }
 
     fn alias(&mut self, n: usize) {
-        3u8.hash(&mut self.hasher);
-        n.hash(&mut self.hasher);
+        self.words.extend([3, n as u64]);
     }
 
     fn dialect(&self) -> Dialect {
@@ -220,12 +223,12 @@ pub(crate) fn compile(
 ) -> Statement {
     let mut shape = ShapeSink::new(dialect, kind);
     walk(&mut shape);
-    let key = shape.finish();
-    if let Some(sql) = cache.get(key) {
+    let (key, binds) = shape.finish();
+    if let Some(sql) = cache.get(&key) {
         return Statement {
             sql,
-            bounded: bounded(kind, shape.binds.len()),
-            binds: shape.binds,
+            bounded: bounded(kind, binds.len()),
+            binds,
         };
     }
     let mut text = TextSink::new(dialect);

@@ -542,7 +542,7 @@ fn create_in<'a>(
                 later.push(n);
             }
         }
-        let values = w::insert_values(m, &writes)?;
+        let values = w::insert_values(m, writes)?;
         let pk = w::insert_one(c, m, &values).await?;
         let row = find_row(c, m, key_filter(&pk))
             .await?

@@ -39,30 +39,31 @@ fn client_default(d: ClientDefault, now: &Value) -> Value {
 /// The columns an insert writes: what was given, plus client-side defaults and `@updatedAt`.
 pub(crate) fn insert_values(
     m: &'static ModelMeta,
-    data: &[(usize, FieldWrite)],
+    data: Vec<(usize, FieldWrite)>,
 ) -> Result<Vec<(usize, Value)>> {
-    // One timestamp per record: `now()` and `@updatedAt` fields agree, as in Prisma.
-    let timestamp = now();
+    // One timestamp per record: `now()` and `@updatedAt` fields agree, as in Prisma. Read
+    // from the clock only when a field needs it.
+    let mut timestamp: Option<Value> = None;
     let mut values: Vec<(usize, Value)> = Vec::with_capacity(m.fields.len());
     for (c, w) in data {
         match w {
-            FieldWrite::Set(v) => values.push((*c, v.clone())),
+            FieldWrite::Set(v) => values.push((c, v)),
             _ => {
                 return Err(Error::InvalidQuery(format!(
                     "{}.{}: increment, decrement, multiply and divide only apply to updates",
-                    m.name, m.fields[*c].name
+                    m.name, m.fields[c].name
                 )))
             }
         }
     }
     for (i, f) in m.fields.iter().enumerate() {
-        if values.iter().any(|(c, _)| *c == i) {
+        if (!f.updated_at && f.default.is_none()) || values.iter().any(|(c, _)| *c == i) {
             continue;
         }
-        if f.updated_at {
-            values.push((i, timestamp.clone()));
-        } else if let Some(d) = f.default {
-            values.push((i, client_default(d, &timestamp)));
+        let ts = timestamp.get_or_insert_with(now);
+        match f.default {
+            Some(d) if !f.updated_at => values.push((i, client_default(d, ts))),
+            _ => values.push((i, ts.clone())),
         }
     }
     values.sort_by_key(|(c, _)| *c);
@@ -207,12 +208,12 @@ pub async fn create(
     read: FindArgs,
     strategy: RelationLoadStrategy,
 ) -> Result<Record> {
-    let values = insert_values(m, &data)?;
+    let values = insert_values(m, data)?;
     // One statement when the database can return the whole row and nothing else is asked.
     let plain = read.includes.is_empty() && read.counts.is_empty() && read.columns.is_none();
     if plain && client.supports_insert_returning() && !m.primary_key.is_empty() {
-        let cols: Vec<usize> = values.iter().map(|(c, _)| *c).collect();
-        let rows = [values.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()];
+        let (cols, row): (Vec<usize>, Vec<Value>) = values.into_iter().unzip();
+        let rows = [row];
         let all: Vec<usize> = (0..m.fields.len()).collect();
         let stmt = sql::compile(client.cache(), client.dialect(), "insert_returning", |s| {
             sql::insert_statement(s, m, &cols, &rows, false, &all)
@@ -294,7 +295,7 @@ pub async fn upsert(
     strategy: RelationLoadStrategy,
 ) -> Result<Record> {
     let update_data = update_values(m, update_data);
-    let values = insert_values(m, &create_data)?;
+    let values = insert_values(m, create_data)?;
     client
         .atomic(|tx| async move {
             let pk = match find_pk(&tx, m, &key).await? {
@@ -389,13 +390,18 @@ pub async fn create_many(
         ));
     }
     let mut groups: Vec<(Vec<usize>, Vec<Vec<Value>>)> = Vec::new();
-    for data in &rows {
+    for data in rows {
         let values = insert_values(m, data)?;
-        let cols: Vec<usize> = values.iter().map(|(c, _)| *c).collect();
-        let row: Vec<Value> = values.into_iter().map(|(_, v)| v).collect();
-        match groups.iter_mut().find(|(c, _)| *c == cols) {
-            Some((_, rs)) => rs.push(row),
-            None => groups.push((cols, vec![row])),
+        let same_columns =
+            |cols: &Vec<usize>| cols.iter().copied().eq(values.iter().map(|(c, _)| *c));
+        match groups.iter().position(|(c, _)| same_columns(c)) {
+            Some(g) => groups[g]
+                .1
+                .push(values.into_iter().map(|(_, v)| v).collect()),
+            None => {
+                let (cols, row) = values.into_iter().unzip();
+                groups.push((cols, vec![row]));
+            }
         }
     }
     let all: Vec<usize> = (0..m.fields.len()).collect();

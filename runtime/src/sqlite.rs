@@ -15,17 +15,16 @@
 //!   valgrind.
 //! - A statement that overruns the budget is interrupted (or, between rows, stopped), and runs
 //!   again from the start on a blocking thread (`spawn_blocking`), where it may take as long
-//!   as it takes. That is only
-//!   done where interrupting leaves nothing behind: a read-only statement (SQLite rolls back
-//!   nothing when one is interrupted), or any statement outside an explicit transaction
-//!   (SQLite rolls back its implicit transaction as a whole). The statement's SQL is then
-//!   remembered as slow on this connection and starts on a blocking thread next time, until it
-//!   runs within the budget there again, so a long query pays the wasted budget once, not per
-//!   call.
-//! - Inside an explicit transaction, interrupting a write would roll back the whole
-//!   transaction, so writes are not interrupted: a write whose work is bounded by its input
-//!   (an insert of given rows, a change of one record by its key: [`Statement::bounded`]) runs
-//!   on the caller's thread; any other write starts on a blocking thread.
+//!   as it takes. That is only done to read-only statements, which an interrupt leaves no
+//!   trace of. The statement's SQL is then remembered as slow on this connection and starts
+//!   on a blocking thread next time, until it runs within the budget there again, so a long
+//!   query pays the wasted budget once, not per call.
+//! - Writes are never interrupted. Inside an explicit transaction an interrupted write would
+//!   roll back the whole transaction; outside one, SQLite calls the progress handler once more
+//!   after the statement has committed, so an "interrupted" write may have been applied, and
+//!   running it again would apply it twice. A write whose work is bounded by its input (an
+//!   insert of given rows, a change of one record by its key: [`Statement::bounded`]) runs on
+//!   the caller's thread; any other write starts on a blocking thread.
 //! - A statement that finds the database locked does not wait on the caller's thread: the
 //!   connection's busy timeout is zero there, and the statement (which has changed nothing,
 //!   since it could not take its lock) runs again on a blocking thread with the configured
@@ -283,7 +282,7 @@ impl SqliteConn {
         };
         let mut prepared = conn.prepare_cached(&stmt.sql)?;
         bind_all(&mut prepared, &stmt.binds)?;
-        let interruptible = prepared.readonly() || conn.is_autocommit();
+        let interruptible = prepared.readonly();
         if !interruptible && !stmt.bounded {
             return Ok(Some(Inline::Elsewhere { overran: false }));
         }

@@ -8,8 +8,9 @@
 //! and the tests (`tests/equal.rs`), since Diesel and SeaORM are dev-dependencies only.
 //! BENCHMARKS.md ("Field benchmark") has the method and the results.
 
-use quarry::Value;
 use quarry_tests::db::{Backend, TestDb};
+use quarry_tests::setup::SqlxPool;
+use sqlx::QueryBuilder;
 
 /// The Quarry client generated from `bench/schema.prisma` at build time.
 #[allow(missing_docs)]
@@ -337,20 +338,58 @@ pub fn new_users(n: usize) -> Vec<NewUser> {
         .collect()
 }
 
+/// Creates the tables and inserts the rows in multi-row INSERTs of 100 rows, every value bound
+/// (the same code for each database's pool type).
+macro_rules! seed {
+    ($pool:expr, $backend:expr, $users:expr, $posts:expr, $comments:expr) => {{
+        for stmt in quarry_tests::setup::create_statements(&schema_for($backend), $backend) {
+            let done = sqlx::query(&stmt).execute($pool).await;
+            done.unwrap_or_else(|e| panic!("{stmt}\n{e}"));
+        }
+        for chunk in $users.chunks(100) {
+            let mut q = QueryBuilder::new("INSERT INTO users (id, name, hair_color) ");
+            q.push_values(chunk, |mut b, u| {
+                b.push_bind(u.id)
+                    .push_bind(&u.name)
+                    .push_bind(&u.hair_color);
+            });
+            q.build().execute($pool).await.expect("seeding users");
+        }
+        for chunk in $posts.chunks(100) {
+            let mut q = QueryBuilder::new("INSERT INTO posts (id, user_id, title, body) ");
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(p.id).push_bind(p.user_id);
+                b.push_bind(&p.title).push_bind(&p.body);
+            });
+            q.build().execute($pool).await.expect("seeding posts");
+        }
+        for chunk in $comments.chunks(100) {
+            let mut q = QueryBuilder::new("INSERT INTO comments (id, post_id, text) ");
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(c.id).push_bind(c.post_id).push_bind(&c.text);
+            });
+            q.build().execute($pool).await.expect("seeding comments");
+        }
+        // Planner statistics now, not whenever autovacuum gets to the fresh tables: plans (and
+        // timings) would otherwise change in the middle of a measurement.
+        if $backend == Backend::Postgres {
+            sqlx::query("ANALYZE").execute($pool).await.unwrap();
+        }
+        $pool.close().await;
+    }};
+}
+
 /// A fresh database on `backend` with Diesel's tables, created from the Prisma schema
 /// (`create_statements`, what `quarry migrate` would run), seeded with `dataset`. `None` when
-/// the backend is unavailable outside CI.
+/// the backend is unavailable outside CI. The set-up runs on a plain sqlx pool, so that it does
+/// not depend on the runtime being measured.
 pub async fn create_database(dataset: Dataset, backend: Backend) -> Option<TestDb> {
     let db = TestDb::new(backend).await?;
-    let client = quarry::Client::connect(&db.url)
-        .await
-        .unwrap_or_else(|e| panic!("connecting to {backend:?}: {e}"));
-    for stmt in quarry_tests::setup::create_statements(&schema_for(backend), backend) {
-        client
-            .execute_raw(&stmt, vec![])
-            .await
-            .unwrap_or_else(|e| panic!("{stmt}\n{e}"));
+    if let Some(path) = db.url.strip_prefix("file:") {
+        // The sqlx pool opens existing files only.
+        std::fs::File::create(path).expect("the SQLite file can be created");
     }
+    let pool = quarry_tests::setup::sqlx_pool(&db).await;
     let (users, posts, comments) = match dataset {
         Dataset::Users(n) => (users(n), posts_of_users(n), Vec::new()),
         Dataset::Associations => {
@@ -359,100 +398,11 @@ pub async fn create_database(dataset: Dataset, backend: Backend) -> Option<TestD
         }
         Dataset::Empty => Default::default(),
     };
-    let user_rows = users.into_iter().map(|u| {
-        let hair = u.hair_color.map_or(Value::Null, Value::String);
-        vec![Value::Int(u.id), Value::String(u.name), hair]
-    });
-    insert(
-        &client,
-        backend,
-        "users",
-        &["id", "name", "hair_color"],
-        user_rows,
-    )
-    .await;
-    let post_rows = posts.into_iter().map(|p| {
-        let body = p.body.map_or(Value::Null, Value::String);
-        let title = Value::String(p.title);
-        vec![Value::Int(p.id), Value::Int(p.user_id), title, body]
-    });
-    let columns = ["id", "user_id", "title", "body"];
-    insert(&client, backend, "posts", &columns, post_rows).await;
-    let comment_rows = comments.into_iter().map(|c| {
-        vec![
-            Value::Int(c.id),
-            Value::Int(c.post_id),
-            Value::String(c.text),
-        ]
-    });
-    let columns = ["id", "post_id", "text"];
-    insert(&client, backend, "comments", &columns, comment_rows).await;
-    // Planner statistics now, not whenever autovacuum gets to the fresh tables: plans (and
-    // timings) would otherwise change in the middle of a measurement.
-    if backend == Backend::Postgres {
-        client.execute_raw("ANALYZE", Vec::new()).await.unwrap();
+    match &pool {
+        SqlxPool::Sqlite(p) => seed!(p, backend, users, posts, comments),
+        SqlxPool::Postgres(p) => seed!(p, backend, users, posts, comments),
     }
     Some(db)
-}
-
-/// Inserts `rows` in multi-row INSERTs of 100 rows, every value bound.
-async fn insert(
-    client: &quarry::Client,
-    backend: Backend,
-    table: &str,
-    columns: &[&str],
-    rows: impl Iterator<Item = Vec<Value>>,
-) {
-    let rows: Vec<Vec<Value>> = rows.collect();
-    let cols = columns
-        .iter()
-        .map(|c| format!("\"{c}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    for chunk in rows.chunks(100) {
-        let mut n = 0;
-        let tuples = chunk
-            .iter()
-            .map(|row| {
-                let marks = row
-                    .iter()
-                    .map(|_| {
-                        n += 1;
-                        placeholder(backend, n)
-                    })
-                    .collect::<Vec<_>>();
-                format!("({})", marks.join(", "))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!("INSERT INTO \"{table}\" ({cols}) VALUES {tuples}");
-        client
-            .execute_raw(&sql, chunk.concat())
-            .await
-            .unwrap_or_else(|e| panic!("seeding {table}: {e}"));
-    }
-}
-
-/// The `n`th bind parameter's placeholder (1-based): `$n` on PostgreSQL, `?` elsewhere.
-pub fn placeholder(backend: Backend, n: usize) -> String {
-    if backend == Backend::Postgres {
-        format!("${n}")
-    } else {
-        "?".to_string()
-    }
-}
-
-/// `n` placeholders from the `start`th on, comma-separated.
-pub fn placeholders(backend: Backend, start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| placeholder(backend, i))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The file of a SQLite test database (its URL is `file:<path>`).
-pub fn sqlite_path(db: &TestDb) -> &str {
-    db.url.trim_start_matches("file:")
 }
 
 /// A PostgreSQL URL with its host and port replaced by `addr` (a counting proxy's).

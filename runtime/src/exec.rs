@@ -47,7 +47,7 @@ pub(crate) enum ColumnSpec {
 }
 
 impl ColumnSpec {
-    fn kind(self) -> ScalarKind {
+    pub(crate) fn kind(self) -> ScalarKind {
         match self {
             ColumnSpec::Field(f) => f.kind,
             ColumnSpec::Kind(k) => k,

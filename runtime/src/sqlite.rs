@@ -431,6 +431,29 @@ fn datetime_text(d: &chrono::DateTime<chrono::Utc>) -> String {
 /// A cell as a [`Value`] by its storage class (SQLite values carry one, whatever the column's
 /// declared type), then converted to what `spec` expects.
 pub(crate) fn decode_cell(v: ValueRef<'_>, spec: ColumnSpec) -> std::result::Result<Value, String> {
+    use crate::meta::ScalarKind as K;
+    // The common cells, already of the field's kind: what `coerce` would return, sooner.
+    let scalar = !matches!(
+        spec,
+        ColumnSpec::Raw | ColumnSpec::Field(crate::meta::FieldMeta { list: true, .. })
+    );
+    if scalar {
+        match (&v, spec.kind()) {
+            (ValueRef::Integer(i), K::BigInt) => return Ok(Value::BigInt(*i)),
+            (ValueRef::Integer(i), K::Int) => {
+                if let Ok(n) = i32::try_from(*i) {
+                    return Ok(Value::Int(n));
+                }
+            }
+            (ValueRef::Real(f), K::Float) => return Ok(Value::Float(*f)),
+            (ValueRef::Text(t), K::String) => {
+                return std::str::from_utf8(t)
+                    .map(|s| Value::String(s.to_string()))
+                    .map_err(|e| format!("text is not UTF-8: {e}"))
+            }
+            _ => {}
+        }
+    }
     let v = match v {
         ValueRef::Null => return Ok(Value::Null),
         ValueRef::Integer(i) => Value::BigInt(i),

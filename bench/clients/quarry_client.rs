@@ -13,8 +13,23 @@ pub type UsersPostsComments = Vec<db::User<Vec<db::Post<quarry::NotLoaded, Vec<d
 pub struct Quarry(pub db::Client);
 
 impl Quarry {
+    /// `QUARRY_BENCH_STRATEGY=join|query` forces a relation-load strategy (to measure the one
+    /// Quarry would not choose here); unset, Quarry chooses, as apps leave it.
     pub async fn connect(url: &str) -> Quarry {
-        Quarry(db::Client::connect(url).await.expect("Quarry connects"))
+        let strategy = match std::env::var("QUARRY_BENCH_STRATEGY").as_deref() {
+            Ok("join") => Some(quarry::RelationLoadStrategy::Join),
+            Ok("query") => Some(quarry::RelationLoadStrategy::Query),
+            Ok(other) => panic!("QUARRY_BENCH_STRATEGY={other}: join or query"),
+            Err(_) => None,
+        };
+        let options = quarry::ConnectOptions {
+            relation_load_strategy: strategy,
+            ..Default::default()
+        };
+        let raw = quarry::Client::connect_with(url, options)
+            .await
+            .expect("Quarry connects");
+        Quarry(db::Client::from_client(raw))
     }
 
     pub async fn trivial(&self) -> Vec<db::User> {

@@ -147,18 +147,15 @@ pub async fn find_many(
     strategy: RelationLoadStrategy,
 ) -> Result<Vec<Record>> {
     client
-        .read(|c| async move { find_many_on(&c, m, args, strategy, false).await })
+        .read(|c| async move { find_many_on(&c, m, args, strategy).await })
         .await
 }
 
-/// `typed`: the records become generated structs, which read a PostgreSQL record's columns
-/// from its row; then rows are kept undecoded but for the keys the includes need.
 async fn find_many_on(
     client: &Client,
     m: &'static ModelMeta,
     args: &FindArgs,
     strategy: RelationLoadStrategy,
-    typed: bool,
 ) -> Result<Vec<Record>> {
     if !args.includes.is_empty() && args.columns.is_some() {
         return Err(Error::InvalidQuery(
@@ -171,29 +168,8 @@ async fn find_many_on(
     let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
         sql::select_statement(s, m, args)
     });
-    let raw = typed
-        && client.dialect() == crate::sql::Dialect::Postgres
-        && args.columns.is_none()
-        && args.distinct.is_empty();
-    let records: Vec<Record> = if raw {
-        let rows = client
-            .fetch_pg_rows(&stmt, m.name)
-            .await?
-            .unwrap_or_default();
-        let rows: std::sync::Arc<[sqlx::postgres::PgRow]> = rows.into();
-        (0..rows.len())
-            .map(|at| {
-                let row = PgRowRef {
-                    rows: rows.clone(),
-                    at,
-                };
-                raw_record(m, args, row)
-            })
-            .collect::<Result<_>>()?
-    } else {
-        let rows = client.fetch(&stmt, &columns(m, args), m.name).await?;
-        rows.into_iter().map(|r| to_record(m, args, r)).collect()
-    };
+    let rows = client.fetch(&stmt, &columns(m, args), m.name).await?;
+    let records: Vec<Record> = rows.into_iter().map(|r| to_record(m, args, r)).collect();
     let mut records = finish_page(records, args);
     for include in &args.includes {
         load_include(client, m, &mut records, include).await?;
@@ -266,7 +242,7 @@ async fn find_many_typed_on<R: crate::FromRecord>(
             return Ok(out);
         }
     }
-    find_many_on(client, m, args, strategy, true)
+    find_many_on(client, m, args, strategy)
         .await?
         .into_iter()
         .map(R::from_record)
@@ -445,6 +421,13 @@ fn raw_child(
 ) -> Result<Option<(Key, Record)>> {
     let child = rel.related;
     let n = child.fields.len();
+    let cell = |i: usize, f: &'static crate::meta::FieldMeta| {
+        crate::exec::decode_postgres_cell(&row, i, f).map_err(|message| Error::Decode {
+            model: child.name,
+            field: f.name,
+            message,
+        })
+    };
     let key_cell = |i: usize, f: &'static crate::meta::FieldMeta| {
         pg_key(&row, i, f).map_err(|message| Error::Decode {
             model: child.name,
@@ -474,16 +457,9 @@ fn raw_child(
     let Some(key) = key else {
         return Ok(None);
     };
-    Ok(Some((key, raw_record(child, args, row)?)))
-}
-
-/// A record of `m` that keeps its PostgreSQL row: only the columns its includes are keyed by,
-/// and its counts, are decoded; generated code reads the rest from the row.
-fn raw_record(m: &'static ModelMeta, args: &FindArgs, row: PgRowRef) -> Result<Record> {
-    let n = m.fields.len();
     let mut values = Vec::new();
     for inc in &args.includes {
-        let cols: &[usize] = match &m.relation(inc.relation).link {
+        let cols: &[usize] = match &child.relation(inc.relation).link {
             Link::Direct { local, .. } => local,
             Link::JoinTable { local_key, .. } => std::slice::from_ref(local_key),
         };
@@ -491,31 +467,28 @@ fn raw_record(m: &'static ModelMeta, args: &FindArgs, row: PgRowRef) -> Result<R
             values = vec![Value::Null; n];
         }
         for &c in cols {
-            let f = &m.fields[c];
-            values[c] =
-                crate::exec::decode_postgres_cell(&row, c, f).map_err(|message| Error::Decode {
-                    model: m.name,
-                    field: f.name,
-                    message,
-                })?;
+            values[c] = cell(c, &child.fields[c])?;
         }
     }
     let mut counts = Vec::with_capacity(args.counts.len());
     for i in 0..args.counts.len() {
         let v =
             crate::exec::decode_postgres_count(&row, n + i).map_err(|message| Error::Decode {
-                model: m.name,
+                model: child.name,
                 field: "_count",
                 message,
             })?;
         counts.push(v);
     }
-    Ok(Record {
-        values,
-        relations: Vec::new(),
-        counts,
-        pg_row: Some(row),
-    })
+    Ok(Some((
+        key,
+        Record {
+            values,
+            relations: Vec::new(),
+            counts,
+            pg_row: Some(row),
+        },
+    )))
 }
 
 /// A grouping-key cell of a PostgreSQL row: integer and text keys (the common case) are read

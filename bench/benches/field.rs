@@ -107,9 +107,7 @@ fn round_trips(rt: &tokio::runtime::Runtime) -> bool {
     for dataset in Dataset::all() {
         let db = database(rt, dataset, Backend::Postgres)
             .expect("round trips are counted on PostgreSQL: set QUARRY_TEST_POSTGRES_URL");
-        let server = quarry_bench::server_addr(&db.url);
-        let proxy = rt.block_on(CountingProxy::start(server, Protocol::Postgres));
-        let url = quarry_bench::via(&db.url, proxy.addr);
+        let (proxy, url) = rt.block_on(CountingProxy::in_front_of(&db.url, Protocol::Postgres));
         let mut clients = rt.block_on(Clients::connect(&url));
         for workload in dataset.workloads() {
             let rows = rows_for(workload);

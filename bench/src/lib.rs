@@ -405,63 +405,9 @@ pub async fn create_database(dataset: Dataset, backend: Backend) -> Option<TestD
     Some(db)
 }
 
-/// A PostgreSQL URL with its host and port replaced by `addr` (a counting proxy's).
-pub fn via(url: &str, addr: std::net::SocketAddr) -> String {
-    let scheme_end = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[scheme_end..];
-    let host_start = rest.find('@').map_or(0, |i| i + 1);
-    let host_end = rest[host_start..]
-        .find(['/', '?'])
-        .map_or(rest.len(), |i| host_start + i);
-    format!(
-        "{}{}{addr}{}",
-        &url[..scheme_end],
-        &rest[..host_start],
-        &rest[host_end..]
-    )
-}
-
-/// The host and port of a PostgreSQL URL, resolved.
-pub fn server_addr(url: &str) -> std::net::SocketAddr {
-    use std::net::ToSocketAddrs;
-    let scheme_end = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[scheme_end..];
-    let host_start = rest.find('@').map_or(0, |i| i + 1);
-    let host_end = rest[host_start..]
-        .find(['/', '?'])
-        .map_or(rest.len(), |i| host_start + i);
-    let host = &rest[host_start..host_end];
-    let host = if host.contains(':') {
-        host.to_string()
-    } else {
-        format!("{host}:5432")
-    };
-    host.to_socket_addrs()
-        .ok()
-        .and_then(|mut a| a.next())
-        .unwrap_or_else(|| panic!("cannot resolve {host}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_through_a_proxy() {
-        let addr: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
-        assert_eq!(
-            via("postgresql://postgres@127.0.0.1:5432/test", addr),
-            "postgresql://postgres@127.0.0.1:40000/test"
-        );
-        assert_eq!(
-            via("postgres://u:p@localhost/db?x=1", addr),
-            "postgres://u:p@127.0.0.1:40000/db?x=1"
-        );
-        assert_eq!(
-            server_addr("postgresql://postgres@127.0.0.1:5432/test"),
-            "127.0.0.1:5432".parse().unwrap()
-        );
-    }
 
     #[test]
     fn workload_names_round_trip() {

@@ -49,10 +49,48 @@ impl CountingProxy {
         CountingProxy { addr, requests }
     }
 
+    /// Starts a proxy to the server of database URL `url` (its host and port; the protocol's
+    /// default port when the URL names none), and returns it with `url` pointed at it.
+    pub async fn in_front_of(url: &str, protocol: Protocol) -> (CountingProxy, String) {
+        let host = host_span(url);
+        let server = match &url[host.clone()] {
+            h if h.contains(':') => h.to_string(),
+            h => format!("{h}:{}", protocol.default_port()),
+        };
+        let server = tokio::net::lookup_host(&server)
+            .await
+            .unwrap_or_else(|e| panic!("resolving {server}: {e}"))
+            .next()
+            .unwrap_or_else(|| panic!("{server} resolves to no address"));
+        let proxy = CountingProxy::start(server, protocol).await;
+        let proxied = format!("{}{}{}", &url[..host.start], proxy.addr, &url[host.end..]);
+        (proxy, proxied)
+    }
+
     /// Requests sent by all clients so far.
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
+}
+
+impl Protocol {
+    fn default_port(self) -> u16 {
+        match self {
+            Protocol::Postgres => 5432,
+            Protocol::Mysql => 3306,
+        }
+    }
+}
+
+/// Where the host (and port) of a URL is: after the scheme and any `user:password@`, up to the
+/// path or query.
+fn host_span(url: &str) -> std::ops::Range<usize> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let start = url[start..].find('@').map_or(start, |i| start + i + 1);
+    let end = url[start..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| start + i);
+    start..end
 }
 
 async fn relay(client: TcpStream, upstream: TcpStream, protocol: Protocol, n: Arc<AtomicUsize>) {
@@ -145,5 +183,25 @@ impl Counter {
             return None;
         }
         Some((len + 4, header[3] == 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_span;
+
+    #[test]
+    fn the_host_of_a_url() {
+        for (url, host) in [
+            (
+                "postgresql://postgres@127.0.0.1:5432/test",
+                "127.0.0.1:5432",
+            ),
+            ("postgres://u:p@localhost/db?x=1", "localhost"),
+            ("mysql://root@127.0.0.1:3306/test", "127.0.0.1:3306"),
+            ("postgres://localhost?sslmode=disable", "localhost"),
+        ] {
+            assert_eq!(&url[host_span(url)], host, "{url}");
+        }
     }
 }

@@ -13,25 +13,11 @@ async fn proxied(
     backend: Backend,
 ) -> Option<(quarry_tests::db::TestDb, CountingProxy, db::Client)> {
     let (test_db, _direct) = database_with("blog", backend).await?;
-    let (protocol, port) = match backend {
-        Backend::Postgres => (Protocol::Postgres, 5432),
-        _ => (Protocol::Mysql, 3306),
+    let protocol = match backend {
+        Backend::Postgres => Protocol::Postgres,
+        _ => Protocol::Mysql,
     };
-    // The server the test database lives on: the URL's host and port.
-    let after_at = test_db.url.split_once('@').map_or("", |(_, r)| r);
-    let host_port = after_at.split('/').next().unwrap_or("");
-    let server = if host_port.contains(':') {
-        host_port.to_string()
-    } else {
-        format!("{host_port}:{port}")
-    };
-    let server = tokio::net::lookup_host(&server)
-        .await
-        .expect("the database host resolves")
-        .next()
-        .expect("an address");
-    let proxy = CountingProxy::start(server, protocol).await;
-    let url = test_db.url.replacen(host_port, &proxy.addr.to_string(), 1);
+    let (proxy, url) = CountingProxy::in_front_of(&test_db.url, protocol).await;
     let url = match backend {
         // Plain text on the wire, so that the proxy can read it.
         Backend::Postgres if !url.contains('?') => format!("{url}?sslmode=disable"),

@@ -11,6 +11,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Runs `$call` on this client's statement target: its transaction's (or pinned read's)
+/// connection, or else the pool.
+macro_rules! with_target {
+    ($client:expr, |$target:ident| $call:expr) => {
+        match &$client.tx {
+            None => {
+                let $target = Target::Pool(&$client.inner.pool);
+                $call.await
+            }
+            Some(tx) => {
+                let mut state = tx.lock().await;
+                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
+                let $target = Target::Conn(conn);
+                $call.await
+            }
+        }
+    };
+}
+
 /// A connection to a database: a pool, a statement cache and settings. Cheap to clone.
 ///
 /// Inside [`Client::transaction`], the client handed to the closure runs every statement on
@@ -355,18 +374,7 @@ impl Client {
         model: &'static str,
     ) -> Result<Vec<Vec<crate::Value>>> {
         self.count_statement();
-        match &self.tx {
-            None => {
-                Target::Pool(&self.inner.pool)
-                    .fetch(stmt, columns, model)
-                    .await
-            }
-            Some(tx) => {
-                let mut state = tx.lock().await;
-                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
-                Target::Conn(conn).fetch(stmt, columns, model).await
-            }
-        }
+        with_target!(self, |target| target.fetch(stmt, columns, model))
     }
 
     /// Runs a query on PostgreSQL and returns its rows undecoded (`None` elsewhere).
@@ -379,18 +387,7 @@ impl Client {
             return Ok(None);
         }
         self.count_statement();
-        match &self.tx {
-            None => {
-                Target::Pool(&self.inner.pool)
-                    .fetch_pg_rows(stmt, model)
-                    .await
-            }
-            Some(tx) => {
-                let mut state = tx.lock().await;
-                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
-                Target::Conn(conn).fetch_pg_rows(stmt, model).await
-            }
-        }
+        with_target!(self, |target| target.fetch_pg_rows(stmt, model))
     }
 
     /// Runs a query on SQLite and builds each row straight into an `R` (`None` elsewhere, or
@@ -404,18 +401,7 @@ impl Client {
             return Ok(None);
         }
         self.count_statement();
-        match &self.tx {
-            None => {
-                Target::Pool(&self.inner.pool)
-                    .fetch_sqlite_typed(stmt, model)
-                    .await
-            }
-            Some(tx) => {
-                let mut state = tx.lock().await;
-                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
-                Target::Conn(conn).fetch_sqlite_typed(stmt, model).await
-            }
-        }
+        with_target!(self, |target| target.fetch_sqlite_typed(stmt, model))
     }
 
     /// Runs a statement; returns the number of affected rows.
@@ -425,14 +411,7 @@ impl Client {
         model: Option<&'static str>,
     ) -> Result<u64> {
         self.count_statement();
-        match &self.tx {
-            None => Target::Pool(&self.inner.pool).execute(stmt, model).await,
-            Some(tx) => {
-                let mut state = tx.lock().await;
-                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
-                Target::Conn(conn).execute(stmt, model).await
-            }
-        }
+        with_target!(self, |target| target.execute(stmt, model))
     }
 
     async fn execute_sql(&self, sql: &str) -> Result<u64> {
@@ -698,14 +677,7 @@ impl Client {
     ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
         let stmt = crate::sql::Statement::raw(sql, binds);
         self.count_statement();
-        let rows = match &self.tx {
-            None => Target::Pool(&self.inner.pool).fetch_raw(&stmt).await,
-            Some(tx) => {
-                let mut state = tx.lock().await;
-                let conn = state.conn.as_mut().ok_or_else(transaction_ended)?;
-                Target::Conn(conn).fetch_raw(&stmt).await
-            }
-        };
+        let rows = with_target!(self, |target| target.fetch_raw(&stmt));
         rows.map_err(Error::in_raw_query)
     }
 

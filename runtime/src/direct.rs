@@ -1,9 +1,10 @@
 //! Reading PostgreSQL and SQLite rows straight into generated structs.
 //!
 //! Owns: the fast path of plain reads (no include, `_count`, select or distinct) on PostgreSQL
-//! and SQLite, where the dynamic [`Value`] layer costs an allocation and copies per row. Each field type
-//! reads its column directly when the column has the type the field expects, and falls back to
-//! the general decoder (and its conversions) otherwise, so both paths give the same values.
+//! and SQLite, where the dynamic [`Value`] layer costs an allocation and copies per row. Each
+//! field type reads its column directly when the column has the type the field expects, and
+//! falls back to the general decoder (and its conversions) otherwise, so both paths give the
+//! same values.
 
 use crate::exec::{decode_postgres_cell, pg_datetime};
 use crate::meta::FieldMeta;
@@ -173,7 +174,7 @@ pub trait ReadSqlite: Sized {
         i: usize,
         field: &'static FieldMeta,
     ) -> Result<Self, String> {
-        Self::read_sqlite_value(row.get_ref(i).map_err(|e| e.to_string())?, field)
+        Self::read_sqlite_value(crate::sqlite::cell(row, i)?, field)
     }
 
     /// Reads `v`, a value of `field`'s column.
@@ -200,11 +201,7 @@ pub fn read_sqlite_value<T: FromValue>(
     i: usize,
     field: &'static FieldMeta,
 ) -> Result<T, String> {
-    read_sqlite_via_value(row.get_ref(i).map_err(|e| e.to_string())?, field)
-}
-
-fn sqlite_text(t: &[u8]) -> Result<&str, String> {
-    std::str::from_utf8(t).map_err(|e| format!("text is not UTF-8: {e}"))
+    read_sqlite_via_value(crate::sqlite::cell(row, i)?, field)
 }
 
 /// The storage classes read without the general path; each gives what the general path
@@ -242,11 +239,11 @@ sqlite_direct!(bool, |v| match v {
     _ => None,
 });
 sqlite_direct!(String, |v| match v {
-    SqliteValue::Text(t) => Some(sqlite_text(t).map(str::to_string)),
+    SqliteValue::Text(t) => Some(crate::sqlite::text(t).map(str::to_string)),
     _ => None,
 });
 sqlite_direct!(chrono::DateTime<chrono::Utc>, |v| match v {
-    SqliteValue::Text(t) => Some(sqlite_text(t).and_then(crate::exec::parse_datetime)),
+    SqliteValue::Text(t) => Some(crate::sqlite::text(t).and_then(crate::exec::parse_datetime)),
     _ => None,
 });
 

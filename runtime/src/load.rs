@@ -202,40 +202,18 @@ async fn find_many_typed_on<R: crate::FromRecord>(
         && args.counts.is_empty()
         && args.columns.is_none()
         && args.distinct.is_empty();
-    if plain && client.dialect() == crate::sql::Dialect::Sqlite {
+    if plain && client.dialect() != crate::sql::Dialect::Mysql {
         let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
             sql::select_statement(s, m, args)
         });
-        if let Some(mut out) = client.fetch_sqlite_typed::<R>(&stmt, m.name).await? {
-            if args.take.is_some_and(|t| t < 0) {
-                out.reverse();
-            }
-            return Ok(out);
-        }
-    }
-    if plain && client.dialect() == crate::sql::Dialect::Postgres {
-        let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
-            sql::select_statement(s, m, args)
-        });
-        if let Some(rows) = client.fetch_pg_rows(&stmt, m.name).await? {
-            let mut out: Vec<R> = Vec::with_capacity(rows.len());
-            let mut direct = true;
-            for row in &rows {
-                match R::from_pg_row(row) {
-                    Some(r) => out.push(r?),
-                    None => {
-                        direct = false;
-                        break;
-                    }
-                }
-            }
-            if !direct {
-                let values = crate::exec::decode_postgres_rows(&rows, &columns(m, args), m.name)?;
-                out = values
-                    .into_iter()
-                    .map(|v| R::from_record(to_record(m, args, v)))
-                    .collect::<Result<_>>()?;
-            }
+        let direct = match client.dialect() {
+            crate::sql::Dialect::Sqlite => client.fetch_sqlite_typed::<R>(&stmt, m.name).await?,
+            _ => match client.fetch_pg_rows(&stmt, m.name).await? {
+                Some(rows) => Some(pg_typed(m, args, &rows)?),
+                None => None,
+            },
+        };
+        if let Some(mut out) = direct {
             if args.take.is_some_and(|t| t < 0) {
                 out.reverse();
             }
@@ -247,6 +225,29 @@ async fn find_many_typed_on<R: crate::FromRecord>(
         .into_iter()
         .map(R::from_record)
         .collect()
+}
+
+/// PostgreSQL rows of all of `m`'s columns as typed records: straight from each row when the
+/// record type can be built that way, else through `Value`s.
+fn pg_typed<R: crate::FromRecord>(
+    m: &'static ModelMeta,
+    args: &FindArgs,
+    rows: &[sqlx::postgres::PgRow],
+) -> Result<Vec<R>> {
+    let mut out: Vec<R> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match R::from_pg_row(row) {
+            Some(r) => out.push(r?),
+            None => {
+                let values = crate::exec::decode_postgres_rows(rows, &columns(m, args), m.name)?;
+                return values
+                    .into_iter()
+                    .map(|v| R::from_record(to_record(m, args, v)))
+                    .collect();
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The join strategy: one statement; each include arrives as JSON text per row.

@@ -37,6 +37,7 @@
 
 use crate::error::{Error, Result};
 use crate::exec::ColumnSpec;
+use crate::meta::ScalarKind;
 use crate::sql::Statement;
 use crate::value::Value;
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -281,11 +282,11 @@ impl SqliteConn {
             Err(TryLockError::WouldBlock) => return Ok(None),
         };
         let mut prepared = conn.prepare_cached(&stmt.sql)?;
-        bind_all(&mut prepared, &stmt.binds)?;
         let interruptible = prepared.readonly();
         if !interruptible && !stmt.bounded {
             return Ok(Some(Inline::Elsewhere { overran: false }));
         }
+        bind_all(&mut prepared, &stmt.binds)?;
         self.budget.arm(interruptible);
         let result = step_all(&conn, &mut prepared, sink, &self.budget);
         self.budget.disarm();
@@ -431,44 +432,40 @@ fn datetime_text(d: &chrono::DateTime<chrono::Utc>) -> String {
 /// A cell as a [`Value`] by its storage class (SQLite values carry one, whatever the column's
 /// declared type), then converted to what `spec` expects.
 pub(crate) fn decode_cell(v: ValueRef<'_>, spec: ColumnSpec) -> std::result::Result<Value, String> {
-    use crate::meta::ScalarKind as K;
-    // The common cells, already of the field's kind: what `coerce` would return, sooner.
-    let scalar = !matches!(
-        spec,
-        ColumnSpec::Raw | ColumnSpec::Field(crate::meta::FieldMeta { list: true, .. })
-    );
-    if scalar {
-        match (&v, spec.kind()) {
-            (ValueRef::Integer(i), K::BigInt) => return Ok(Value::BigInt(*i)),
-            (ValueRef::Integer(i), K::Int) => {
-                if let Ok(n) = i32::try_from(*i) {
-                    return Ok(Value::Int(n));
-                }
-            }
-            (ValueRef::Real(f), K::Float) => return Ok(Value::Float(*f)),
-            (ValueRef::Text(t), K::String) => {
-                return std::str::from_utf8(t)
-                    .map(|s| Value::String(s.to_string()))
-                    .map_err(|e| format!("text is not UTF-8: {e}"))
-            }
-            _ => {}
-        }
-    }
     let v = match v {
         ValueRef::Null => return Ok(Value::Null),
         ValueRef::Integer(i) => Value::BigInt(i),
         ValueRef::Real(f) => Value::Float(f),
-        ValueRef::Text(t) => Value::String(
-            std::str::from_utf8(t)
-                .map_err(|e| format!("text is not UTF-8: {e}"))?
-                .to_string(),
-        ),
+        ValueRef::Text(t) => Value::String(text(t)?.to_string()),
         ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
     };
-    crate::exec::coerce(v, spec)
+    // The common cells are already of the field's kind: what `coerce` would return.
+    let scalar = !matches!(
+        spec,
+        ColumnSpec::Raw | ColumnSpec::Field(crate::meta::FieldMeta { list: true, .. })
+    );
+    match (spec.kind(), &v) {
+        (ScalarKind::BigInt, Value::BigInt(_))
+        | (ScalarKind::Float, Value::Float(_))
+        | (ScalarKind::String, Value::String(_))
+            if scalar =>
+        {
+            Ok(v)
+        }
+        _ => crate::exec::coerce(v, spec),
+    }
 }
 
-fn cell<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> std::result::Result<ValueRef<'r>, String> {
+/// A text cell as `&str`.
+pub(crate) fn text(t: &[u8]) -> std::result::Result<&str, String> {
+    std::str::from_utf8(t).map_err(|e| format!("text is not UTF-8: {e}"))
+}
+
+/// Cell `i` of `row`.
+pub(crate) fn cell<'r>(
+    row: &'r rusqlite::Row<'_>,
+    i: usize,
+) -> std::result::Result<ValueRef<'r>, String> {
     row.get_ref(i).map_err(|e| e.to_string())
 }
 

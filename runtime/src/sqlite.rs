@@ -439,20 +439,24 @@ pub(crate) fn decode_cell(v: ValueRef<'_>, spec: ColumnSpec) -> std::result::Res
         ValueRef::Text(t) => Value::String(text(t)?.to_string()),
         ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
     };
-    // The common cells are already of the field's kind: what `coerce` would return.
+    // The common cells are already of the field's kind, or an integer of an `Int` field: what
+    // `coerce` would return, without its checks.
     let scalar = !matches!(
         spec,
         ColumnSpec::Raw | ColumnSpec::Field(crate::meta::FieldMeta { list: true, .. })
     );
-    match (spec.kind(), &v) {
-        (ScalarKind::BigInt, Value::BigInt(_))
-        | (ScalarKind::Float, Value::Float(_))
-        | (ScalarKind::String, Value::String(_))
+    match (spec.kind(), v) {
+        (ScalarKind::Int, Value::BigInt(i)) if scalar && i32::try_from(i).is_ok() => {
+            Ok(Value::Int(i as i32))
+        }
+        (ScalarKind::BigInt, v @ Value::BigInt(_))
+        | (ScalarKind::Float, v @ Value::Float(_))
+        | (ScalarKind::String, v @ Value::String(_))
             if scalar =>
         {
             Ok(v)
         }
-        _ => crate::exec::coerce(v, spec),
+        (_, v) => crate::exec::coerce(v, spec),
     }
 }
 

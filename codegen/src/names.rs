@@ -31,6 +31,7 @@ const CLIENT_METHODS: &[&str] = &[
     "transaction",
     "transaction_with",
     "batch",
+    "cache",
 ];
 
 /// The functions and statics every model module has, which field handles must not take.

@@ -5,6 +5,7 @@
 //! type parameter that is [`NotLoaded`] until `include` fills it, so reading a relation that
 //! was not included does not compile. Everything here turns into [`crate::query`] values.
 
+use crate::cache::{self, CacheInfo, CacheStrategy, Payload, ResultCache};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::load::{self, Record, RelationData};
@@ -17,6 +18,27 @@ use crate::query::{
 use crate::sql::FieldWrite;
 use crate::value::{FromValue, IntoValue, Value};
 use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// The cache a read with `strategy` goes through: `None` without a strategy, without a
+/// configured cache, or inside a transaction. A strategy is checked even then, so that a bad
+/// tag is an error wherever it runs.
+fn cache_for<'a>(
+    client: &'a Client,
+    strategy: &Option<CacheStrategy>,
+) -> Result<Option<&'a Arc<ResultCache>>> {
+    match strategy {
+        None => Ok(None),
+        Some(s) => {
+            s.check()?;
+            Ok(client.result_cache())
+        }
+    }
+}
+
+fn unexpected_payload() -> Error {
+    Error::InvalidQuery("a cached result of another kind of query (please report this)".into())
+}
 
 /// A relation that was not included in the query. It has no contents to read: code that
 /// reads `user.posts` without `include(user::posts())` does not compile.
@@ -747,6 +769,7 @@ pub struct FindMany<'c, M, R> {
     client: &'c Client,
     args: FindArgs,
     strategy: Option<RelationLoadStrategy>,
+    cache: Option<CacheStrategy>,
     _p: PhantomData<fn() -> (M, R)>,
 }
 
@@ -760,6 +783,7 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
             client: self.client,
             args: self.args,
             strategy: self.strategy,
+            cache: self.cache,
             _p: PhantomData,
         }
     }
@@ -777,16 +801,53 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
         SelectMany {
             client: self.client,
             args: self.args,
+            cache: self.cache,
             _p: PhantomData,
         }
     }
 
+    /// Serves the result from the query result cache while it is fresh (see
+    /// [`CacheStrategy`]); the client's writes invalidate it. Without a configured cache, or
+    /// inside a transaction, the query goes to the database.
+    pub fn cache(mut self, strategy: CacheStrategy) -> Self {
+        self.cache = Some(strategy);
+        self
+    }
+
     /// Runs the query.
     pub async fn exec(self) -> Result<Vec<R>> {
+        Ok(self.exec_with_info().await?.0)
+    }
+
+    /// Runs the query; also says whether the result came from the cache, and how old it is.
+    pub async fn exec_with_info(self) -> Result<(Vec<R>, CacheInfo)> {
         let strategy = self
             .strategy
             .unwrap_or_else(|| self.client.strategy_for(M::META, &self.args));
-        load::find_many_typed(self.client, M::META, &self.args, strategy).await
+        let Some(cache) = cache_for(self.client, &self.cache)? else {
+            let rows = load::find_many_typed(self.client, M::META, &self.args, strategy).await?;
+            return Ok((rows, CacheInfo::none()));
+        };
+        let query = cache::Query::find("find_many", M::META, &self.args);
+        let args = Arc::new(self.args);
+        let run: cache::Runner = Arc::new(move |c: Client| {
+            let args = args.clone();
+            Box::pin(async move {
+                load::find_many_decoded(&c, M::META, &args, strategy)
+                    .await
+                    .map(Payload::Records)
+            })
+        });
+        let strategy = self.cache.as_ref().expect("checked by cache_for");
+        let (payload, info) = cache.read(self.client, strategy, query, run).await?;
+        let Payload::Records(records) = payload else {
+            return Err(unexpected_payload());
+        };
+        let rows = records
+            .into_iter()
+            .map(R::from_record)
+            .collect::<Result<Vec<R>>>()?;
+        Ok((rows, info))
     }
 
     /// The arguments built so far (for inspection and tests).
@@ -825,10 +886,21 @@ impl<'c, M: Model, R: FromRecord> FindFirst<'c, M, R> {
         }
     }
 
+    /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
+    pub fn cache(mut self, strategy: CacheStrategy) -> Self {
+        self.inner = self.inner.cache(strategy);
+        self
+    }
+
     /// Runs the query: `None` when nothing matches.
     pub async fn exec(self) -> Result<Option<R>> {
-        let mut rows = self.inner.take(1).exec().await?;
-        Ok(rows.pop())
+        Ok(self.exec_with_info().await?.0)
+    }
+
+    /// Runs the query; also gives the result's cache status.
+    pub async fn exec_with_info(self) -> Result<(Option<R>, CacheInfo)> {
+        let (mut rows, info) = self.inner.take(1).exec_with_info().await?;
+        Ok((rows.pop(), info))
     }
 }
 
@@ -851,23 +923,58 @@ impl<'c, M: Model, R: FromRecord> FindFirst<'c, M, R> {
 pub struct SelectMany<'c, M, S> {
     client: &'c Client,
     args: FindArgs,
+    cache: Option<CacheStrategy>,
     _p: PhantomData<fn() -> (M, S)>,
 }
 
 impl<M: Model, S: Selection<M>> SelectMany<'_, M, S> {
+    /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
+    pub fn cache(mut self, strategy: CacheStrategy) -> Self {
+        self.cache = Some(strategy);
+        self
+    }
+
     /// Runs the query.
     pub async fn exec(self) -> Result<Vec<S::Output>> {
-        let records = load::find_many(
-            self.client,
-            M::META,
-            &self.args,
-            RelationLoadStrategy::Query,
-        )
-        .await?;
-        records
+        Ok(self.exec_with_info().await?.0)
+    }
+
+    /// Runs the query; also gives the result's cache status.
+    pub async fn exec_with_info(self) -> Result<(Vec<S::Output>, CacheInfo)> {
+        let (records, info) = match cache_for(self.client, &self.cache)? {
+            None => (
+                load::find_many(
+                    self.client,
+                    M::META,
+                    &self.args,
+                    RelationLoadStrategy::Query,
+                )
+                .await?,
+                CacheInfo::none(),
+            ),
+            Some(cache) => {
+                let query = cache::Query::find("select", M::META, &self.args);
+                let args = Arc::new(self.args);
+                let run: cache::Runner = Arc::new(move |c: Client| {
+                    let args = args.clone();
+                    Box::pin(async move {
+                        load::find_many_decoded(&c, M::META, &args, RelationLoadStrategy::Query)
+                            .await
+                            .map(Payload::Records)
+                    })
+                });
+                let strategy = self.cache.as_ref().expect("checked by cache_for");
+                match cache.read(self.client, strategy, query, run).await? {
+                    (Payload::Records(r), info) => (r, info),
+                    _ => return Err(unexpected_payload()),
+                }
+            }
+        };
+        let rows = records
             .into_iter()
             .map(|r| S::decode(r.values, M::META.name))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((rows, info))
     }
 }
 
@@ -1056,15 +1163,41 @@ impl<M> From<Filter<M>> for Having<M> {
 pub struct Count<'c, M> {
     client: &'c Client,
     args: FindArgs,
+    cache: Option<CacheStrategy>,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M: Model> Count<'_, M> {
     find_methods!();
 
+    /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
+    pub fn cache(mut self, strategy: CacheStrategy) -> Self {
+        self.cache = Some(strategy);
+        self
+    }
+
     /// Runs the query.
     pub async fn exec(self) -> Result<i64> {
-        load::count(self.client, M::META, &self.args).await
+        Ok(self.exec_with_info().await?.0)
+    }
+
+    /// Runs the query; also gives the result's cache status.
+    pub async fn exec_with_info(self) -> Result<(i64, CacheInfo)> {
+        let Some(cache) = cache_for(self.client, &self.cache)? else {
+            let n = load::count(self.client, M::META, &self.args).await?;
+            return Ok((n, CacheInfo::none()));
+        };
+        let query = cache::Query::find("count", M::META, &self.args);
+        let args = Arc::new(self.args);
+        let run: cache::Runner = Arc::new(move |c: Client| {
+            let args = args.clone();
+            Box::pin(async move { load::count(&c, M::META, &args).await.map(Payload::Count) })
+        });
+        let strategy = self.cache.as_ref().expect("checked by cache_for");
+        match cache.read(self.client, strategy, query, run).await? {
+            (Payload::Count(n), info) => Ok((n, info)),
+            _ => Err(unexpected_payload()),
+        }
     }
 }
 
@@ -1073,7 +1206,32 @@ pub struct AggregateQuery<'c, M, A> {
     client: &'c Client,
     args: AggregateArgs,
     aggregates: A,
+    cache: Option<CacheStrategy>,
     _m: PhantomData<fn() -> M>,
+}
+
+/// Runs an `aggregate` or `group_by`, through the cache when asked to.
+async fn aggregate_rows<M: Model>(
+    client: &Client,
+    op: &'static str,
+    args: AggregateArgs,
+    strategy: &Option<CacheStrategy>,
+) -> Result<(Vec<Vec<Value>>, CacheInfo)> {
+    let Some(cache) = cache_for(client, strategy)? else {
+        let rows = load::aggregate(client, M::META, &args).await?;
+        return Ok((rows, CacheInfo::none()));
+    };
+    let query = cache::Query::aggregate(op, M::META, &args);
+    let args = Arc::new(args);
+    let run: cache::Runner = Arc::new(move |c: Client| {
+        let args = args.clone();
+        Box::pin(async move { load::aggregate(&c, M::META, &args).await.map(Payload::Rows) })
+    });
+    let strategy = strategy.as_ref().expect("checked by cache_for");
+    match cache.read(client, strategy, query, run).await? {
+        (Payload::Rows(rows), info) => Ok((rows, info)),
+        _ => Err(unexpected_payload()),
+    }
 }
 
 impl<M: Model, A: Aggregates<M>> AggregateQuery<'_, M, A> {
@@ -1098,12 +1256,24 @@ impl<M: Model, A: Aggregates<M>> AggregateQuery<'_, M, A> {
         self
     }
 
+    /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
+    pub fn cache(mut self, strategy: CacheStrategy) -> Self {
+        self.cache = Some(strategy);
+        self
+    }
+
     /// Runs the query.
-    pub async fn exec(mut self) -> Result<A::Output> {
+    pub async fn exec(self) -> Result<A::Output> {
+        Ok(self.exec_with_info().await?.0)
+    }
+
+    /// Runs the query; also gives the result's cache status.
+    pub async fn exec_with_info(mut self) -> Result<(A::Output, CacheInfo)> {
         self.args.aggregates = self.aggregates.aggregates();
-        let rows = load::aggregate(self.client, M::META, &self.args).await?;
+        let (rows, info) =
+            aggregate_rows::<M>(self.client, "aggregate", self.args, &self.cache).await?;
         let row = rows.into_iter().next().unwrap_or_default();
-        A::decode(row, M::META.name)
+        Ok((A::decode(row, M::META.name)?, info))
     }
 }
 
@@ -1113,6 +1283,7 @@ pub struct GroupBy<'c, M, B, A> {
     args: AggregateArgs,
     by: B,
     aggregates: A,
+    cache: Option<CacheStrategy>,
     _m: PhantomData<fn() -> M>,
 }
 
@@ -1147,13 +1318,27 @@ impl<M: Model, B: Selection<M>, A: Aggregates<M>> GroupBy<'_, M, B, A> {
         self
     }
 
+    /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
+    pub fn cache(mut self, strategy: CacheStrategy) -> Self {
+        self.cache = Some(strategy);
+        self
+    }
+
     /// Runs the query: one `(grouped values, aggregates)` pair per group.
-    pub async fn exec(mut self) -> Result<Vec<(B::Output, A::Output)>> {
+    pub async fn exec(self) -> Result<Vec<(B::Output, A::Output)>> {
+        Ok(self.exec_with_info().await?.0)
+    }
+
+    /// Runs the query; also gives the result's cache status.
+    #[allow(clippy::type_complexity)]
+    pub async fn exec_with_info(mut self) -> Result<(Vec<(B::Output, A::Output)>, CacheInfo)> {
         self.args.by = self.by.columns();
         self.args.aggregates = self.aggregates.aggregates();
         let width = self.args.by.len();
-        let rows = load::aggregate(self.client, M::META, &self.args).await?;
-        rows.into_iter()
+        let (rows, info) =
+            aggregate_rows::<M>(self.client, "group_by", self.args, &self.cache).await?;
+        let groups = rows
+            .into_iter()
             .map(|mut row| {
                 let aggs = row.split_off(width.min(row.len()));
                 Ok((
@@ -1161,7 +1346,8 @@ impl<M: Model, B: Selection<M>, A: Aggregates<M>> GroupBy<'_, M, B, A> {
                     A::decode(aggs, M::META.name)?,
                 ))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((groups, info))
     }
 }
 
@@ -1186,6 +1372,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
             client: self.client,
             args: FindArgs::default(),
             strategy: None,
+            cache: None,
             _p: PhantomData,
         }
     }
@@ -1213,6 +1400,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
         Count {
             client: self.client,
             args: FindArgs::default(),
+            cache: None,
             _m: PhantomData,
         }
     }
@@ -1223,6 +1411,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
             client: self.client,
             args: AggregateArgs::default(),
             aggregates,
+            cache: None,
             _m: PhantomData,
         }
     }
@@ -1238,6 +1427,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
             args: AggregateArgs::default(),
             by,
             aggregates,
+            cache: None,
             _m: PhantomData,
         }
     }
@@ -1260,9 +1450,29 @@ impl<'c, M: Model, R: FromRecord> FindOrThrow<'c, M, R> {
     pub fn include<I: IncludeIn<R>>(self, relation: I) -> FindOrThrow<'c, M, I::Output> {
         FindOrThrow(self.0.include(relation))
     }
+    /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
+    pub fn cache(self, strategy: CacheStrategy) -> Self {
+        FindOrThrow(self.0.cache(strategy))
+    }
+
     /// Runs the query.
     pub async fn exec(self) -> Result<R> {
         self.0.exec_or_throw().await
+    }
+
+    /// Runs the query; also gives the result's cache status.
+    pub async fn exec_with_info(self) -> Result<(R, CacheInfo)> {
+        let op = if self.0.or_throw {
+            "find_unique_or_throw"
+        } else {
+            "find_first_or_throw"
+        };
+        let (found, info) = self.0.exec_with_info().await?;
+        let found = found.ok_or(Error::RecordNotFound {
+            model: M::META.name,
+            operation: op,
+        })?;
+        Ok((found, info))
     }
 }
 
@@ -1364,6 +1574,7 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
             client: self.client,
             args: self.args,
             strategy: self.strategy,
+            cache: self.cache,
             _p: PhantomData,
         }
     }
@@ -1750,6 +1961,24 @@ impl<'c, M: Model, R: FromRecord> Write<'c, M, R> {
     }
 
     async fn record_unnamed(self) -> Result<Record> {
+        let mut written = vec![M::META];
+        match &self.op {
+            WriteOp::Create(d) | WriteOp::Update(_, d) => nested_models(M::META, d, &mut written),
+            WriteOp::Upsert(_, a, b) => {
+                nested_models(M::META, a, &mut written);
+                nested_models(M::META, b, &mut written);
+            }
+            WriteOp::Delete(_) => {}
+        }
+        let client = self.client;
+        let result = self.run_op().await;
+        // After the write (and its transaction) finished; a failed write may have changed
+        // nothing, but forgetting entries is never wrong.
+        client.wrote(&written).await;
+        result
+    }
+
+    async fn run_op(self) -> Result<Record> {
         let strategy = self
             .strategy
             .unwrap_or_else(|| self.client.strategy_for(M::META, &self.read));
@@ -1781,6 +2010,26 @@ impl<'c, M: Model, R: FromRecord> Write<'c, M, R> {
     /// Runs the write.
     pub async fn exec(self) -> Result<R> {
         R::from_record(self.record().await?)
+    }
+}
+
+/// The models a nested write reaches (besides the written one), at every depth.
+fn nested_models(m: &'static ModelMeta, data: &WriteData, out: &mut Vec<&'static ModelMeta>) {
+    for n in &data.nested {
+        let related = m.relation(n.relation).related;
+        if !out.iter().any(|x| std::ptr::eq(*x, related)) {
+            out.push(related);
+        }
+        match &n.op {
+            NestedOp::Create(d) | NestedOp::ConnectOrCreate(_, d) | NestedOp::Update(_, d) => {
+                nested_models(related, d, out)
+            }
+            NestedOp::Upsert(_, a, b) => {
+                nested_models(related, a, out);
+                nested_models(related, b, out);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -1832,11 +2081,13 @@ impl<M: Model> WriteMany<'_, M> {
                 M::META.name
             )));
         }
-        match self.data {
+        let result = match self.data {
             Some(data) => crate::write::update_many(self.client, M::META, self.filter, data).await,
             None => crate::write::delete_many(self.client, M::META, self.filter).await,
         }
-        .map_err(|e| e.with_model(M::META))
+        .map_err(|e| e.with_model(M::META));
+        self.client.wrote(&[M::META]).await;
+        result
     }
 }
 
@@ -1870,22 +2121,26 @@ impl<M: Model + FromRecord> CreateMany<'_, M> {
     /// Runs the inserts; returns how many rows were inserted.
     pub async fn exec(self) -> Result<u64> {
         self.check_nested()?;
-        let (n, _) =
-            crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, false)
+        let client = self.client;
+        let result =
+            crate::write::create_many(client, M::META, self.rows, self.skip_duplicates, false)
                 .await
-                .map_err(|e| e.with_model(M::META))?;
-        Ok(n)
+                .map_err(|e| e.with_model(M::META));
+        client.wrote(&[M::META]).await;
+        Ok(result?.0)
     }
 
     /// Runs the inserts and returns the inserted records (SQLite, PostgreSQL, MariaDB 10.5+;
     /// MySQL has no `INSERT ... RETURNING`).
     pub async fn exec_and_return(self) -> Result<Vec<M>> {
         self.check_nested()?;
-        let (_, records) =
-            crate::write::create_many(self.client, M::META, self.rows, self.skip_duplicates, true)
+        let client = self.client;
+        let result =
+            crate::write::create_many(client, M::META, self.rows, self.skip_duplicates, true)
                 .await
-                .map_err(|e| e.with_model(M::META))?;
-        records.into_iter().map(M::from_record).collect()
+                .map_err(|e| e.with_model(M::META));
+        client.wrote(&[M::META]).await;
+        result?.1.into_iter().map(M::from_record).collect()
     }
 }
 
@@ -1982,6 +2237,7 @@ impl<M: Model, R: FromRecord> BatchQuery for FindMany<'_, M, R> {
             client,
             args: self.args,
             strategy: self.strategy,
+            cache: self.cache,
             _p: PhantomData,
         };
         Box::pin(q.exec())
@@ -2001,6 +2257,7 @@ impl<M: Model, R: FromRecord> BatchQuery for FindFirst<'_, M, R> {
             client,
             args: self.inner.args,
             strategy: self.inner.strategy,
+            cache: self.inner.cache,
             _p: PhantomData,
         };
         Box::pin(
@@ -2024,6 +2281,7 @@ impl<M: Model, R: FromRecord> BatchQuery for FindOrThrow<'_, M, R> {
             client,
             args: first.inner.args,
             strategy: first.inner.strategy,
+            cache: first.inner.cache,
             _p: PhantomData,
         };
         Box::pin(
@@ -2046,6 +2304,7 @@ impl<M: Model> BatchQuery for Count<'_, M> {
             Count::<M> {
                 client,
                 args: self.args,
+                cache: self.cache,
                 _m: PhantomData,
             }
             .exec(),
@@ -2066,6 +2325,7 @@ impl<M: Model, A: Aggregates<M>> BatchQuery for AggregateQuery<'_, M, A> {
             client,
             args: self.args,
             aggregates: self.aggregates,
+            cache: self.cache,
             _m: PhantomData,
         };
         Box::pin(q.exec())

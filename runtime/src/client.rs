@@ -50,6 +50,10 @@ struct TxState {
     /// Stops the statement running on `conn` from outside (interactive transactions only: the
     /// implicit ones of single operations have no timeout).
     canceller: Option<crate::exec::Canceller>,
+    /// Models written in the transaction: their cache entries are invalidated once it commits.
+    written: Vec<&'static crate::meta::ModelMeta>,
+    /// Raw SQL that changed unknown models ran: the whole cache is invalidated at commit.
+    written_all: bool,
 }
 
 impl Drop for TxState {
@@ -109,6 +113,8 @@ struct Inner {
     /// The strategy `ConnectOptions` chose, if any.
     strategy: Option<RelationLoadStrategy>,
     statements: AtomicU64,
+    /// The query result cache, when configured.
+    results: Option<Arc<crate::cache::ResultCache>>,
 }
 
 /// Options for [`Client::connect_with`].
@@ -120,6 +126,10 @@ pub struct ConnectOptions {
     /// The relation load strategy of queries that do not choose one; when `None`, the faster
     /// one for the database ([`RelationLoadStrategy::default_for`]).
     pub relation_load_strategy: Option<RelationLoadStrategy>,
+    /// The query result cache; when `None`, the one `QUARRY_CACHE_URL` names, if set
+    /// ([`crate::cache::CacheOptions::from_url`]). Reads use it only when they ask to
+    /// (`.cache(strategy)`).
+    pub cache: Option<crate::cache::CacheOptions>,
 }
 
 /// Prisma's URL parameters, removed from the URL before it reaches the driver.
@@ -300,6 +310,20 @@ impl Client {
             ))
         })??;
         let strategy = options.relation_load_strategy;
+        let cache_options = match options.cache {
+            Some(c) => Some(c),
+            None => match std::env::var("QUARRY_CACHE_URL") {
+                Ok(u) if !u.trim().is_empty() => Some(crate::cache::CacheOptions::from_url(&u)?),
+                _ => None,
+            },
+        };
+        let results = match cache_options {
+            Some(c) => Some(Arc::new(crate::cache::ResultCache::new(
+                c,
+                &database_identity(&url, options.base_dir.as_deref()),
+            )?)),
+            None => None,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 pool,
@@ -307,9 +331,50 @@ impl Client {
                 cache: StatementCache::new(),
                 strategy,
                 statements: AtomicU64::new(0),
+                results,
             }),
             tx: None,
         })
+    }
+
+    /// The query result cache: invalidation by tag, statistics.
+    pub fn cache(&self) -> crate::cache::CacheHandle<'_> {
+        crate::cache::CacheHandle {
+            cache: self.inner.results.as_ref(),
+        }
+    }
+
+    /// The cache reads use: none inside a transaction, whose reads may see its own uncommitted
+    /// writes (and must not publish them).
+    pub(crate) fn result_cache(&self) -> Option<&Arc<crate::cache::ResultCache>> {
+        match self.tx {
+            None => self.inner.results.as_ref(),
+            Some(_) => None,
+        }
+    }
+
+    /// Records that a write changed rows of `models` (and of those holding foreign keys to
+    /// them): their cache entries are invalidated now, or inside a transaction once it commits.
+    pub(crate) async fn wrote(&self, models: &[&'static crate::meta::ModelMeta]) {
+        let Some(cache) = &self.inner.results else {
+            return;
+        };
+        let mut all = Vec::new();
+        for m in models {
+            crate::cache::dependents(m, &mut all);
+        }
+        if let Some(tx) = &self.tx {
+            let mut state = tx.lock().await;
+            if state.transaction {
+                for m in all {
+                    if !state.written.iter().any(|w| std::ptr::eq(*w, m)) {
+                        state.written.push(m);
+                    }
+                }
+                return;
+            }
+        }
+        cache.models_written(&all).await;
     }
 
     /// The dialect of the connected database.
@@ -322,7 +387,7 @@ impl Client {
         &self.inner.pool
     }
 
-    pub(crate) fn cache(&self) -> &StatementCache {
+    pub(crate) fn statement_cache(&self) -> &StatementCache {
         &self.inner.cache
     }
 
@@ -467,6 +532,8 @@ impl Client {
                 transaction: false,
                 savepoints: 0,
                 canceller: None,
+                written: Vec::new(),
+                written_all: false,
             }))),
         }
     }
@@ -552,6 +619,7 @@ impl Client {
                     (None, false) => "ROLLBACK".to_string(),
                 };
                 let result = tx_client.execute_sql(&sql).await;
+                let (mut written, mut written_all) = (Vec::new(), false);
                 if let Some(tx) = &tx_client.tx {
                     let mut state = tx.lock().await;
                     if savepoint.is_some() {
@@ -559,9 +627,20 @@ impl Client {
                     } else if result.is_ok() {
                         // Back to the pool, clean; later use of this client is an error.
                         drop(state.conn.take());
+                        if commit {
+                            written = std::mem::take(&mut state.written);
+                            written_all = state.written_all;
+                        }
                     } else if let Some(conn) = state.conn.take() {
                         conn.close_on_drop();
                     }
+                }
+                // Committed: now, and not before, the cache forgets what the writes changed.
+                if written_all {
+                    tx_client.cache().invalidate_all().await;
+                } else if let (Some(cache), false) = (&tx_client.inner.results, written.is_empty())
+                {
+                    cache.models_written(&written).await;
                 }
                 result
             }
@@ -632,6 +711,8 @@ impl Client {
                 transaction: true,
                 savepoints: 0,
                 canceller,
+                written: Vec::new(),
+                written_all: false,
             }))),
         };
         let level = options.isolation_level;
@@ -662,9 +743,48 @@ impl Client {
 
     /// Runs a statement with bind parameters (`?` on SQLite and MySQL, `$1` on PostgreSQL) and
     /// returns the number of affected rows. Values are always bound, never spliced into SQL.
+    ///
+    /// The client cannot tell what raw SQL changed, so with a query result cache this
+    /// invalidates every entry; [`Client::execute_raw_touching`] invalidates only the models
+    /// it names.
     pub async fn execute_raw(&self, sql: &str, binds: Vec<crate::Value>) -> Result<u64> {
         let stmt = crate::sql::Statement::raw(sql, binds);
-        self.execute(&stmt, None).await.map_err(Error::in_raw_query)
+        let result = self.execute(&stmt, None).await.map_err(Error::in_raw_query);
+        if self.inner.results.is_some() {
+            self.raw_wrote(None).await;
+        }
+        result
+    }
+
+    /// [`Client::execute_raw`] for SQL that changes rows of these models only (schema names):
+    /// the cache invalidates their entries and keeps the rest. Unknown names are an error,
+    /// checked before the SQL runs.
+    pub async fn execute_raw_touching(
+        &self,
+        sql: &str,
+        binds: Vec<crate::Value>,
+        models: &[&'static crate::meta::ModelMeta],
+    ) -> Result<u64> {
+        let stmt = crate::sql::Statement::raw(sql, binds);
+        let result = self.execute(&stmt, None).await.map_err(Error::in_raw_query);
+        self.raw_wrote(Some(models)).await;
+        result
+    }
+
+    /// After raw SQL: invalidates `models`, or everything when they are unknown (inside a
+    /// transaction, once it commits).
+    async fn raw_wrote(&self, models: Option<&[&'static crate::meta::ModelMeta]>) {
+        if let Some(models) = models {
+            return self.wrote(models).await;
+        }
+        if let Some(tx) = &self.tx {
+            let mut state = tx.lock().await;
+            if state.transaction {
+                state.written_all = true;
+                return;
+            }
+        }
+        self.cache().invalidate_all().await;
     }
 
     /// Runs a query with bind parameters and returns each row as a JSON object keyed by column
@@ -752,8 +872,23 @@ fn connect_error(e: sqlx::Error, target: &str) -> Error {
     }
 }
 
+/// Which database a URL reaches, for the cache's namespace: without password and driver
+/// parameters, with the scheme's spellings made one.
+fn database_identity(url: &str, base_dir: Option<&Path>) -> String {
+    if url.starts_with("file:") || url.starts_with("sqlite:") {
+        let (path, _) = sqlite_path(url, base_dir);
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        return format!("sqlite:{}", path.display());
+    }
+    let url = url
+        .replacen("postgres://", "postgresql://", 1)
+        .replacen("mariadb://", "mysql://", 1);
+    let base = url.split('?').next().unwrap_or(&url);
+    redact(base)
+}
+
 /// The URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_string();
     };

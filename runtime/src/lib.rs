@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 pub mod api;
+pub mod cache;
 pub mod client;
 pub mod direct;
 pub mod error;
@@ -26,6 +27,7 @@ pub use api::{
     and, count, not, or, Actions, Agg, Data, FieldType, Filter, Find, FromRecord, IncludeIn,
     ManySlot, Model, NotLoaded, OptionalSlot, OrderBy, Relation, RequiredSlot, UniqueWhere,
 };
+pub use cache::{CacheInfo, CacheOptions, CacheStatus, CacheStrategy};
 pub use client::{Client, ConnectOptions, IsolationLevel, TransactionOptions};
 pub use error::{DatabaseError, DatabaseErrorKind, Error, Result};
 pub use query::RelationLoadStrategy;
@@ -41,6 +43,8 @@ pub use bigdecimal::BigDecimal as Decimal;
 pub mod deps {
     pub use bigdecimal;
     pub use chrono;
+    #[cfg(feature = "redis")]
+    pub use redis;
     pub use rusqlite;
     pub use serde;
     pub use serde_json;

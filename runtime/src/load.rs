@@ -165,7 +165,7 @@ async fn find_many_on(
     if strategy == RelationLoadStrategy::Join && !args.includes.is_empty() {
         return find_many_joined(client, m, args).await;
     }
-    let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
+    let stmt = sql::compile(client.statement_cache(), client.dialect(), "select", |s| {
         sql::select_statement(s, m, args)
     });
     let rows = client.fetch(&stmt, &columns(m, args), m.name).await?;
@@ -175,6 +175,44 @@ async fn find_many_on(
         load_include(client, m, &mut records, include).await?;
     }
     Ok(records)
+}
+
+/// [`find_many`] with every value decoded: related rows that PostgreSQL's loader kept
+/// undecoded (for generated code to read directly) become values, so that the records can be
+/// stored (the query result cache) and rebuilt later.
+pub(crate) async fn find_many_decoded(
+    client: &Client,
+    m: &'static ModelMeta,
+    args: &FindArgs,
+    strategy: RelationLoadStrategy,
+) -> Result<Vec<Record>> {
+    let mut records = find_many(client, m, args, strategy).await?;
+    decode_kept_rows(m, args, &mut records)?;
+    Ok(records)
+}
+
+fn decode_kept_rows(m: &'static ModelMeta, args: &FindArgs, records: &mut [Record]) -> Result<()> {
+    for r in records.iter_mut() {
+        if let Some(row) = r.pg_row.take() {
+            let specs: Vec<ColumnSpec> = m.fields.iter().map(ColumnSpec::Field).collect();
+            let mut rows =
+                crate::exec::decode_postgres_rows(std::slice::from_ref(&*row), &specs, m.name)?;
+            let mut values = rows.pop().unwrap_or_default();
+            values.truncate(m.fields.len());
+            r.values = values;
+        }
+        for inc in &args.includes {
+            let child = m.relation(inc.relation).related;
+            match r.relations.get_mut(inc.relation) {
+                Some(RelationData::Many(children)) => decode_kept_rows(child, &inc.args, children)?,
+                Some(RelationData::One(Some(one))) => {
+                    decode_kept_rows(child, &inc.args, std::slice::from_mut(&mut **one))?
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `find_many` into typed records. Plain reads on PostgreSQL and SQLite (no include, `_count`,
@@ -203,7 +241,7 @@ async fn find_many_typed_on<R: crate::FromRecord>(
         && args.columns.is_none()
         && args.distinct.is_empty();
     if plain && client.dialect() != crate::sql::Dialect::Mysql {
-        let stmt = sql::compile(client.cache(), client.dialect(), "select", |s| {
+        let stmt = sql::compile(client.statement_cache(), client.dialect(), "select", |s| {
             sql::select_statement(s, m, args)
         });
         let direct = match client.dialect() {
@@ -256,7 +294,7 @@ async fn find_many_joined(
     m: &'static ModelMeta,
     args: &FindArgs,
 ) -> Result<Vec<Record>> {
-    let stmt = sql::compile(client.cache(), client.dialect(), "join", |s| {
+    let stmt = sql::compile(client.statement_cache(), client.dialect(), "join", |s| {
         sql::join_select_statement(s, m, args)
     });
     let mut cols = columns(m, args);
@@ -551,7 +589,7 @@ async fn load_include(
                 keys: chunk,
                 args: &include.args,
             };
-            let stmt = sql::compile(client.cache(), client.dialect(), "child", |s| {
+            let stmt = sql::compile(client.statement_cache(), client.dialect(), "child", |s| {
                 sql::child_statement(s, &q)
             });
             // Undecoded rows keep only the keys decoded; paging in memory needs more of them.
@@ -635,7 +673,7 @@ pub async fn count(client: &Client, m: &'static ModelMeta, args: &FindArgs) -> R
 }
 
 async fn count_on(client: &Client, m: &'static ModelMeta, args: &FindArgs) -> Result<i64> {
-    let stmt = sql::compile(client.cache(), client.dialect(), "count", |s| {
+    let stmt = sql::compile(client.statement_cache(), client.dialect(), "count", |s| {
         sql::count_statement(s, m, args)
     });
     let rows = client
@@ -667,9 +705,12 @@ async fn aggregate_on(
     m: &'static ModelMeta,
     args: &AggregateArgs,
 ) -> Result<Vec<Vec<Value>>> {
-    let stmt = sql::compile(client.cache(), client.dialect(), "aggregate", |s| {
-        sql::aggregate_statement(s, m, args)
-    });
+    let stmt = sql::compile(
+        client.statement_cache(),
+        client.dialect(),
+        "aggregate",
+        |s| sql::aggregate_statement(s, m, args),
+    );
     let mut cols: Vec<ColumnSpec> = args
         .by
         .iter()

@@ -132,6 +132,9 @@ pub struct ModelMeta {
     pub primary_key: &'static [usize],
     /// Relation fields.
     pub relations: &'static [RelationMeta],
+    /// A hash of the generated client this model belongs to: cached results of another
+    /// version of the schema are never read as this one's.
+    pub fingerprint: &'static str,
 }
 
 impl std::fmt::Debug for RelationMeta {

@@ -234,7 +234,7 @@ async fn join_insert(
     let (lf, rf): (&'static FieldMeta, &'static FieldMeta) =
         (&m.fields[*local_key], &rel.related.fields[*remote_key]);
     let (lv, rv) = (parent[*local_key].clone(), child[*remote_key].clone());
-    let stmt = sql::compile(c.cache(), c.dialect(), "join_insert", |s| {
+    let stmt = sql::compile(c.statement_cache(), c.dialect(), "join_insert", |s| {
         s.sql(match s.dialect() {
             Dialect::Sqlite => "INSERT OR IGNORE INTO ",
             Dialect::Mysql => "INSERT IGNORE INTO ",
@@ -280,7 +280,7 @@ async fn join_delete(
         (&m.fields[*local_key], &rel.related.fields[*remote_key]);
     let lv = parent[*local_key].clone();
     let rv = child.map(|row| row[*remote_key].clone());
-    let stmt = sql::compile(c.cache(), c.dialect(), "join_delete", |s| {
+    let stmt = sql::compile(c.statement_cache(), c.dialect(), "join_delete", |s| {
         s.sql("DELETE FROM ");
         join_table_name(s, m, table);
         s.sql(" WHERE ");
@@ -494,7 +494,7 @@ async fn after(c: &Client, m: &'static ModelMeta, parent: &[Value], n: Nested) -
                 .await?
                 .ok_or_else(|| not_found(child, "delete"))?;
             let pk = pk_of_row(child, &row);
-            let stmt = sql::compile(c.cache(), c.dialect(), "delete_by_key", |s| {
+            let stmt = sql::compile(c.statement_cache(), c.dialect(), "delete_by_key", |s| {
                 sql::delete_by_key_statement(s, child, &pk)
             });
             c.execute(&stmt, Some(child.name)).await?;

@@ -162,7 +162,7 @@ pub(crate) async fn insert_one(
         m.primary_key
     };
     let rows = [row];
-    let stmt = sql::compile(client.cache(), dialect, "insert", |s| {
+    let stmt = sql::compile(client.statement_cache(), dialect, "insert", |s| {
         sql::insert_statement(s, m, &cols, &rows, false, returning)
     });
     if pk_known {
@@ -187,7 +187,7 @@ pub(crate) async fn insert_one(
     }
     // MySQL: the generated id of this connection's last insert.
     client.execute(&stmt, Some(m.name)).await?;
-    let id_stmt = sql::compile(client.cache(), dialect, "last_insert_id", |s| {
+    let id_stmt = sql::compile(client.statement_cache(), dialect, "last_insert_id", |s| {
         sql::last_insert_id_statement(s)
     });
     let pk_field = m.primary_key.first().copied().ok_or_else(|| {
@@ -215,9 +215,12 @@ pub async fn create(
         let (cols, row): (Vec<usize>, Vec<Value>) = values.into_iter().unzip();
         let rows = [row];
         let all: Vec<usize> = (0..m.fields.len()).collect();
-        let stmt = sql::compile(client.cache(), client.dialect(), "insert_returning", |s| {
-            sql::insert_statement(s, m, &cols, &rows, false, &all)
-        });
+        let stmt = sql::compile(
+            client.statement_cache(),
+            client.dialect(),
+            "insert_returning",
+            |s| sql::insert_statement(s, m, &cols, &rows, false, &all),
+        );
         let specs: Vec<ColumnSpec> = m.fields.iter().map(ColumnSpec::Field).collect();
         let mut rows = client.fetch(&stmt, &specs, m.name).await?;
         let values = rows.pop().ok_or_else(|| not_found(m, "create"))?;
@@ -265,9 +268,12 @@ pub(crate) async fn update_by_pk(
     if data.is_empty() {
         return Ok(0);
     }
-    let stmt = sql::compile(client.cache(), client.dialect(), "update_by_key", |s| {
-        sql::update_by_key_statement(s, m, data, pk)
-    });
+    let stmt = sql::compile(
+        client.statement_cache(),
+        client.dialect(),
+        "update_by_key",
+        |s| sql::update_by_key_statement(s, m, data, pk),
+    );
     client.execute(&stmt, Some(m.name)).await
 }
 
@@ -324,7 +330,7 @@ pub async fn delete(
                 .await?
                 .ok_or_else(|| not_found(m, "delete"))?;
             let record = read_back(&tx, m, &pk, &read, strategy, "delete").await?;
-            let stmt = sql::compile(tx.cache(), tx.dialect(), "delete_by_key", |s| {
+            let stmt = sql::compile(tx.statement_cache(), tx.dialect(), "delete_by_key", |s| {
                 sql::delete_by_key_statement(s, m, &pk)
             });
             tx.execute(&stmt, Some(m.name)).await?;
@@ -353,9 +359,12 @@ pub async fn update_many(
         .await
         .map(|n| n as u64);
     }
-    let stmt = sql::compile(client.cache(), client.dialect(), "update_many", |s| {
-        sql::update_statement(s, m, &data, filter.as_ref())
-    });
+    let stmt = sql::compile(
+        client.statement_cache(),
+        client.dialect(),
+        "update_many",
+        |s| sql::update_statement(s, m, &data, filter.as_ref()),
+    );
     client.execute(&stmt, Some(m.name)).await
 }
 
@@ -365,9 +374,12 @@ pub async fn delete_many(
     m: &'static ModelMeta,
     filter: Option<crate::query::Filter>,
 ) -> Result<u64> {
-    let stmt = sql::compile(client.cache(), client.dialect(), "delete_many", |s| {
-        sql::delete_statement(s, m, filter.as_ref())
-    });
+    let stmt = sql::compile(
+        client.statement_cache(),
+        client.dialect(),
+        "delete_many",
+        |s| sql::delete_statement(s, m, filter.as_ref()),
+    );
     client.execute(&stmt, Some(m.name)).await
 }
 
@@ -416,7 +428,7 @@ pub async fn create_many(
             let per_chunk = (MAX_BINDS_PER_INSERT / cols.len().max(1)).max(1);
             for chunk in rows.chunks(per_chunk) {
                 let ret: &[usize] = if returning { &all } else { &[] };
-                let stmt = sql::compile(tx.cache(), tx.dialect(), "insert_many", |s| {
+                let stmt = sql::compile(tx.statement_cache(), tx.dialect(), "insert_many", |s| {
                     sql::insert_statement(s, m, cols, chunk, skip_duplicates, ret)
                 });
                 if returning {

@@ -47,7 +47,11 @@ async fn setup(backend: Backend) -> Option<Setup> {
     let users = plain.user().find_many().exec().await.unwrap();
     plain
         .post()
-        .create_many(users.iter().map(|u| post::create(format!("p{}", u.id), "Title", u.id)))
+        .create_many(
+            users
+                .iter()
+                .map(|u| post::create(format!("p{}", u.id), "Title", u.id)),
+        )
         .exec()
         .await
         .unwrap();
@@ -76,12 +80,63 @@ fn strategy() -> CacheStrategy {
     CacheStrategy::ttl(Duration::from_secs(3600))
 }
 
+/// `QUARRY_BENCH_LOOP=<db>/<workload>/<variant>:<n>` runs one cell n times and nothing else,
+/// for instruction counts (`scripts/bench-instructions <db> <workload>/<variant> cache`).
+fn fixed_loop(rt: &tokio::runtime::Runtime) -> bool {
+    let Ok(spec) = std::env::var("QUARRY_BENCH_LOOP") else {
+        return false;
+    };
+    let (cell, n) = spec.split_once(':').expect("<db>/<workload>/<variant>:<n>");
+    let n: usize = n.parse().expect("a count");
+    let mut parts = cell.splitn(3, '/');
+    let (db, workload, variant) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let backend = match db {
+        "sqlite" => Backend::Sqlite,
+        "postgres" => Backend::Postgres,
+        other => panic!("unknown database {other}"),
+    };
+    rt.block_on(async {
+        let s = setup(backend).await.expect("database available");
+        let client = match variant {
+            "uncached" => &s.plain,
+            "memory_hit" => &s.memory,
+            "redis_hit" => s.redis.as_ref().expect("Redis"),
+            other => panic!("unknown variant {other}"),
+        };
+        let cached = variant != "uncached";
+        let id = s.first_id;
+        for _ in 0..n {
+            match workload {
+                "find_unique" => {
+                    let q = client.user().find_unique(user::by_id(id));
+                    let q = if cached { q.cache(strategy()) } else { q };
+                    assert!(q.exec().await.unwrap().is_some());
+                }
+                "find_many_100_include" => {
+                    let q = client.user().find_many().take(100).include(user::posts());
+                    let q = if cached { q.cache(strategy()) } else { q };
+                    assert_eq!(q.exec().await.unwrap().len(), 100);
+                }
+                other => panic!("unknown workload {other}"),
+            }
+        }
+    });
+    true
+}
+
 fn cache(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
+    if fixed_loop(&rt) {
+        return;
+    }
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let Some(s) = rt.block_on(setup(backend)) else {
             continue;
@@ -101,20 +156,36 @@ fn cache(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("{name}/cache_find_unique"));
         g.bench_function("uncached", |b| {
-            b.to_async(&rt).iter(|| async { one!(&s.plain).exec().await.unwrap().unwrap() })
+            b.to_async(&rt)
+                .iter(|| async { one!(&s.plain).exec().await.unwrap().unwrap() })
         });
-        let clients = [("memory_hit", Some(&s.memory)), ("redis_hit", s.redis.as_ref())];
+        let clients = [
+            ("memory_hit", Some(&s.memory)),
+            ("redis_hit", s.redis.as_ref()),
+        ];
         for (label, client) in clients {
             let Some(client) = client else { continue };
             let key = rt.block_on(async {
-                let (_, info) = one!(client).cache(strategy()).exec_with_info().await.unwrap();
-                let (_, info2) = one!(client).cache(strategy()).exec_with_info().await.unwrap();
+                let (_, info) = one!(client)
+                    .cache(strategy())
+                    .exec_with_info()
+                    .await
+                    .unwrap();
+                let (_, info2) = one!(client)
+                    .cache(strategy())
+                    .exec_with_info()
+                    .await
+                    .unwrap();
                 assert_eq!(info2.status, CacheStatus::Hit);
                 info.key
             });
             g.bench_function(label, |b| {
                 b.to_async(&rt).iter(|| async {
-                    let (u, info) = one!(client).cache(strategy()).exec_with_info().await.unwrap();
+                    let (u, info) = one!(client)
+                        .cache(strategy())
+                        .exec_with_info()
+                        .await
+                        .unwrap();
                     debug_assert_eq!(info.status, CacheStatus::Hit);
                     u.unwrap()
                 })
@@ -127,18 +198,26 @@ fn cache(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("{name}/cache_find_many_100_include"));
         g.bench_function("uncached", |b| {
-            b.to_async(&rt).iter(|| async { many!(&s.plain).exec().await.unwrap() })
+            b.to_async(&rt)
+                .iter(|| async { many!(&s.plain).exec().await.unwrap() })
         });
         for (label, client) in clients {
             let Some(client) = client else { continue };
             let key = rt.block_on(async {
-                let (_, info) = many!(client).cache(strategy()).exec_with_info().await.unwrap();
+                let (_, info) = many!(client)
+                    .cache(strategy())
+                    .exec_with_info()
+                    .await
+                    .unwrap();
                 info.key
             });
             g.bench_function(label, |b| {
                 b.to_async(&rt).iter(|| async {
-                    let (users, info) =
-                        many!(client).cache(strategy()).exec_with_info().await.unwrap();
+                    let (users, info) = many!(client)
+                        .cache(strategy())
+                        .exec_with_info()
+                        .await
+                        .unwrap();
                     debug_assert_eq!(info.status, CacheStatus::Hit);
                     assert_eq!(users.len(), 100);
                     users

@@ -37,17 +37,10 @@ pub(crate) struct Entry {
     /// The query it answers, compared on every read: a hash collision can never return another
     /// query's result.
     pub(crate) query: Vec<u8>,
-    pub(crate) payload: Payload,
 }
 
-#[cfg(test)]
-fn encode(entry: &Entry) -> Vec<u8> {
-    encode_with(entry, &entry.payload)
-}
-
-/// Encodes `entry`'s header with `payload` (the entry's own payload field is not read: the
-/// caller keeps the result it hands back, and the cache does not clone it to store it).
-pub(crate) fn encode_with(entry: &Entry, payload: &Payload) -> Vec<u8> {
+/// Encodes `entry` with its result (borrowed: the caller hands the result back too).
+pub(crate) fn encode(entry: &Entry, payload: &Payload) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
     out.extend_from_slice(MAGIC);
     put_u64(&mut out, entry.created_ms);
@@ -82,7 +75,8 @@ pub(crate) fn encode_with(entry: &Entry, payload: &Payload) -> Vec<u8> {
 }
 
 /// Decodes an entry; `Err` names what is wrong with the bytes.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Entry, String> {
+#[cfg(test)]
+fn decode(bytes: &[u8]) -> Result<(Entry, Payload), String> {
     let mut r = Reader { bytes, at: 0 };
     if r.take(4)? != MAGIC {
         return Err("not a Quarry cache entry of this version".into());
@@ -93,37 +87,70 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Entry, String> {
     let n = r.len(8)?;
     let epochs = (0..n).map(|_| r.u64()).collect::<Result<_, _>>()?;
     let query = r.bytes()?.to_vec();
-    let payload = match r.u8()? {
-        0 => {
-            let n = r.len(12)?;
-            let mut records = Vec::with_capacity(n);
-            for _ in 0..n {
-                records.push(r.record(0)?);
-            }
-            Payload::Records(records)
-        }
-        1 => {
-            let n = r.len(4)?;
-            let mut rows = Vec::with_capacity(n);
-            for _ in 0..n {
-                rows.push(r.values(0)?);
-            }
-            Payload::Rows(rows)
-        }
-        2 => Payload::Count(r.u64()? as i64),
-        t => return Err(format!("unknown payload tag {t}")),
-    };
-    if r.at != bytes.len() {
-        return Err("trailing bytes after the entry".into());
-    }
-    Ok(Entry {
+    let payload = r.payload()?;
+    let entry = Entry {
         created_ms,
         ttl_ms,
         swr_ms,
         epochs,
         query,
-        payload,
-    })
+    };
+    Ok((entry, payload))
+}
+
+/// The entry's result if it answers `query` under `epochs` (`Ok(None)` when it answers another
+/// query or was made under other epochs: then the result is not decoded at all).
+pub(crate) fn decode_if(
+    bytes: &[u8],
+    query: &[u8],
+    epochs: &[u64],
+) -> Result<Option<Payload>, String> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(4)? != MAGIC {
+        return Err("not a Quarry cache entry of this version".into());
+    }
+    r.take(24)?;
+    let n = r.len(8)?;
+    let mut same = n == epochs.len();
+    for i in 0..n {
+        let e = r.u64()?;
+        same &= epochs.get(i) == Some(&e);
+    }
+    if r.bytes()? != query || !same {
+        return Ok(None);
+    }
+    r.payload().map(Some)
+}
+
+impl Reader<'_> {
+    /// The payload, which must end the entry.
+    fn payload(&mut self) -> Result<Payload, String> {
+        let r = self;
+        let payload = match r.u8()? {
+            0 => {
+                let n = r.len(12)?;
+                let mut records = Vec::with_capacity(n);
+                for _ in 0..n {
+                    records.push(r.record(0)?);
+                }
+                Payload::Records(records)
+            }
+            1 => {
+                let n = r.len(4)?;
+                let mut rows = Vec::with_capacity(n);
+                for _ in 0..n {
+                    rows.push(r.values(0)?);
+                }
+                Payload::Rows(rows)
+            }
+            2 => Payload::Count(r.u64()? as i64),
+            t => return Err(format!("unknown payload tag {t}")),
+        };
+        if r.at != r.bytes.len() {
+            return Err("trailing bytes after the entry".into());
+        }
+        Ok(payload)
+    }
 }
 
 /// When the entry was made, read without decoding the rest.
@@ -181,7 +208,7 @@ fn put_values(out: &mut Vec<u8>, values: &[Value]) {
     }
 }
 
-fn put_value(out: &mut Vec<u8>, v: &Value) {
+pub(crate) fn put_value(out: &mut Vec<u8>, v: &Value) {
     match v {
         Value::Null => out.push(0),
         Value::Bool(b) => out.extend_from_slice(&[1, u8::from(*b)]),
@@ -388,7 +415,7 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn sample() -> Entry {
+    fn sample() -> (Entry, Payload) {
         let child = Record {
             values: vec![
                 Value::Int(7),
@@ -423,39 +450,42 @@ mod tests {
             counts: vec![],
             pg_row: None,
         };
-        Entry {
+        let entry = Entry {
             created_ms: 5,
             ttl_ms: 60_000,
             swr_ms: 0,
             epochs: vec![0, 3, 9],
             query: b"find_many|User|...".to_vec(),
-            payload: Payload::Records(vec![root]),
-        }
+        };
+        (entry, Payload::Records(vec![root]))
     }
 
     #[test]
     fn entries_round_trip_exactly() {
-        let e = sample();
-        let back = decode(&encode(&e)).unwrap();
-        assert_eq!(back.payload, e.payload);
+        let (e, p) = sample();
+        let bytes = encode(&e, &p);
+        let (back, payload) = decode(&bytes).unwrap();
+        assert_eq!(payload, p);
         assert_eq!(back.epochs, e.epochs);
         assert_eq!(back.query, e.query);
         assert_eq!((back.created_ms, back.ttl_ms), (5, 60_000));
+        assert_eq!(created_ms(&bytes), Ok(5));
+        assert_eq!(decode_if(&bytes, &e.query, &e.epochs), Ok(Some(p)));
+        assert_eq!(decode_if(&bytes, b"other", &e.epochs), Ok(None));
+        assert_eq!(decode_if(&bytes, &e.query, &[0, 3, 10]), Ok(None));
+        assert_eq!(decode_if(&bytes, &e.query, &[0, 3]), Ok(None));
         for p in [
             Payload::Count(-4),
             Payload::Rows(vec![vec![Value::Int(1)], vec![]]),
         ] {
-            let e = Entry {
-                payload: p.clone(),
-                ..sample()
-            };
-            assert_eq!(decode(&encode(&e)).unwrap().payload, p);
+            assert_eq!(decode(&encode(&e, &p)).unwrap().1, p);
         }
     }
 
     #[test]
     fn every_truncation_and_corruption_is_an_error_not_a_panic() {
-        let bytes = encode(&sample());
+        let (e, p) = sample();
+        let bytes = encode(&e, &p);
         for n in 0..bytes.len() {
             assert!(decode(&bytes[..n]).is_err(), "truncated at {n}");
         }
@@ -464,6 +494,7 @@ mod tests {
                 let mut b = bytes.clone();
                 b[i] ^= flip;
                 let _ = decode(&b);
+                let _ = decode_if(&b, &e.query, &e.epochs);
             }
         }
         // A length claiming 4 billion items is refused before anything is allocated.

@@ -14,6 +14,7 @@
 //! (`MGET`).
 
 mod codec;
+mod key;
 mod store;
 
 pub(crate) use codec::Payload;
@@ -384,9 +385,8 @@ pub(crate) type Runner = Arc<dyn Fn(Client) -> BoxFuture<Result<Payload>> + Send
 
 /// A cacheable read: what identifies its result and what it reads.
 pub(crate) struct Query {
-    /// The model, its operation and its arguments, exactly (`Debug` of the IR, which prints
-    /// every value in full: floats and decimals exactly, strings escaped).
-    text: String,
+    /// The model, its operation and its arguments, exactly ([`key::KeyWriter`]).
+    text: Vec<u8>,
     /// Every model whose rows the result depends on.
     models: Vec<&'static str>,
 }
@@ -395,10 +395,9 @@ impl Query {
     pub(crate) fn find(op: &'static str, m: &'static ModelMeta, args: &FindArgs) -> Query {
         let mut models = Vec::new();
         models_of_find(m, args, &mut models);
-        Query {
-            text: format!("{op}|{}|{}|{args:?}", m.fingerprint, m.name),
-            models,
-        }
+        let mut w = key::KeyWriter::new(op, m);
+        w.find(args);
+        Query { text: w.0, models }
     }
 
     pub(crate) fn aggregate(
@@ -416,10 +415,9 @@ impl Query {
         for o in &args.order_by {
             models_of_order(m, o, &mut models);
         }
-        Query {
-            text: format!("{op}|{}|{}|{args:?}", m.fingerprint, m.name),
-            models,
-        }
+        let mut w = key::KeyWriter::new(op, m);
+        w.aggregate(args);
+        Query { text: w.0, models }
     }
 }
 
@@ -546,7 +544,11 @@ impl ResultCache {
         };
         let namespace = match options.namespace {
             Some(n) => n,
-            None => format!("quarry:{}", &hex_sha256(database.as_bytes())[..16]),
+            None => {
+                let mut n = String::from("quarry:");
+                push_hex(&mut n, xxhash_rust::xxh3::xxh3_128(database.as_bytes()));
+                n
+            }
         };
         Ok(ResultCache {
             store,
@@ -560,16 +562,25 @@ impl ResultCache {
         })
     }
 
+    /// `<namespace><kind><name>`, without `format!`'s machinery (this runs on every hit).
+    fn epoch(&self, kind: &str, name: &str) -> String {
+        let mut k = String::with_capacity(self.namespace.len() + kind.len() + name.len());
+        k.push_str(&self.namespace);
+        k.push_str(kind);
+        k.push_str(name);
+        k
+    }
+
     fn model_epoch(&self, model: &str) -> String {
-        format!("{}:e:m:{model}", self.namespace)
+        self.epoch(":e:m:", model)
     }
 
     fn tag_epoch(&self, tag: &str) -> String {
-        format!("{}:e:t:{tag}", self.namespace)
+        self.epoch(":e:t:", tag)
     }
 
     fn all_epoch(&self) -> String {
-        format!("{}:e:all", self.namespace)
+        self.epoch(":e:all", "")
     }
 
     /// Reads `query` through the cache: from it when fresh or stale, else by running `run`
@@ -582,10 +593,13 @@ impl ResultCache {
         run: Runner,
     ) -> Result<(Payload, CacheInfo)> {
         strategy.check()?;
-        let text = query.text.into_bytes();
-        let hash = hex_sha256(&text);
-        let key = format!("{}:q:{}", self.namespace, &hash[..32]);
-        let mut epoch_keys = vec![self.all_epoch()];
+        let text = query.text;
+        let mut key = String::with_capacity(self.namespace.len() + 35);
+        key.push_str(&self.namespace);
+        key.push_str(":q:");
+        push_hex(&mut key, xxhash_rust::xxh3::xxh3_128(&text));
+        let mut epoch_keys = Vec::with_capacity(1 + query.models.len() + strategy.tags.len());
+        epoch_keys.push(self.all_epoch());
         if !strategy.ignore_writes {
             epoch_keys.extend(query.models.iter().map(|m| self.model_epoch(m)));
         }
@@ -693,16 +707,14 @@ impl ResultCache {
     }
 
     async fn store_entry(&self, look: &Look<'_>, epochs: Vec<u64>, payload: &Payload) {
-        // Encoding borrows the payload; the entry's fields are small.
         let entry = codec::Entry {
             created_ms: self.clock.now_ms(),
             ttl_ms: look.strategy.ttl.as_millis() as u64,
             swr_ms: look.strategy.swr.as_millis() as u64,
             epochs,
             query: look.text.to_vec(),
-            payload: Payload::Count(0),
         };
-        let bytes = codec::encode_with(&entry, payload);
+        let bytes = codec::encode(&entry, payload);
         let keep = look.strategy.ttl + look.strategy.swr;
         match self.store.put(look.key, bytes, keep).await {
             Ok(()) => self.healthy(),
@@ -789,8 +801,10 @@ impl ResultCache {
         if age != Duration::MAX && age >= ttl.saturating_add(swr) {
             return Ok(Found::Nothing(epochs));
         }
-        let entry = match codec::decode(&bytes) {
-            Ok(e) => e,
+        let payload = match codec::decode_if(&bytes, look.text, &epochs) {
+            Ok(Some(p)) => p,
+            // Another query's entry under the same hash, or one a write invalidated.
+            Ok(None) => return Ok(Found::Nothing(epochs)),
             Err(why) => {
                 bump(&self.counters.corrupt);
                 tracing::warn!(target: "quarry::cache", key = %look.key, why = %why, "deleting a cache entry that does not decode");
@@ -798,13 +812,10 @@ impl ResultCache {
                 return Ok(Found::Nothing(epochs));
             }
         };
-        if entry.query != look.text || entry.epochs != epochs {
-            return Ok(Found::Nothing(epochs));
-        }
         Ok(if age < ttl {
-            Found::Fresh(entry.payload, age)
+            Found::Fresh(payload, age)
         } else {
-            Found::Stale(entry.payload, age)
+            Found::Stale(payload, age)
         })
     }
 
@@ -918,15 +929,12 @@ enum Found {
     Nothing(Vec<u64>),
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        use std::fmt::Write;
-        let _ = write!(s, "{b:02x}");
+/// Appends `v` as 32 lowercase hex digits.
+fn push_hex(out: &mut String, v: u128) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for i in (0..32).rev() {
+        out.push(DIGITS[((v >> (i * 4)) & 0xf) as usize] as char);
     }
-    s
 }
 
 /// `client.cache()`: invalidation and statistics.

@@ -36,6 +36,11 @@ fn cache_for<'a>(
     }
 }
 
+/// Results other than records stay as the cache's payload (cloned on a memory hit).
+fn untyped() -> cache::Convert<Payload> {
+    Arc::new(Ok)
+}
+
 fn unexpected_payload() -> Error {
     Error::InvalidQuery("a cached result of another kind of query (please report this)".into())
 }
@@ -61,8 +66,9 @@ pub trait Model: 'static {
 }
 
 /// Builds a typed record from a loaded row. Records travel between threads (SQLite's long
-/// statements are read on a blocking thread), hence `Send + 'static`.
-pub trait FromRecord: Sized + Send + 'static {
+/// statements are read on a blocking thread), hence `Send + 'static`; the query result cache
+/// keeps them in memory and hands out clones, hence `Clone + Sync`.
+pub trait FromRecord: Sized + Clone + Send + Sync + 'static {
     /// Converts, naming model and field on failure.
     fn from_record(record: Record) -> Result<Self>;
 
@@ -80,7 +86,7 @@ pub trait FromRecord: Sized + Send + 'static {
 }
 
 /// A list relation slot: [`NotLoaded`] or `Vec<T>`.
-pub trait ManySlot: Sized + Send + 'static {
+pub trait ManySlot: Sized + Clone + Send + Sync + 'static {
     /// `Some(NotLoaded)` for [`NotLoaded`]: the slot needs nothing from the database.
     fn unloaded() -> Option<Self> {
         None
@@ -90,7 +96,7 @@ pub trait ManySlot: Sized + Send + 'static {
 }
 
 /// An optional to-one relation slot: [`NotLoaded`] or `Option<T>`.
-pub trait OptionalSlot: Sized + Send + 'static {
+pub trait OptionalSlot: Sized + Clone + Send + Sync + 'static {
     /// `Some(NotLoaded)` for [`NotLoaded`].
     fn unloaded() -> Option<Self> {
         None
@@ -100,7 +106,7 @@ pub trait OptionalSlot: Sized + Send + 'static {
 }
 
 /// A required to-one relation slot: [`NotLoaded`] or `T`.
-pub trait RequiredSlot: Sized + Send + 'static {
+pub trait RequiredSlot: Sized + Clone + Send + Sync + 'static {
     /// `Some(NotLoaded)` for [`NotLoaded`].
     fn unloaded() -> Option<Self> {
         None
@@ -838,16 +844,12 @@ impl<'c, M: Model, R: FromRecord> FindMany<'c, M, R> {
                     .map(Payload::Records)
             })
         });
+        let convert: cache::Convert<Vec<R>> = Arc::new(|payload| match payload {
+            Payload::Records(records) => records.into_iter().map(R::from_record).collect(),
+            _ => Err(unexpected_payload()),
+        });
         let strategy = self.cache.as_ref().expect("checked by cache_for");
-        let (payload, info) = cache.read(self.client, strategy, query, run).await?;
-        let Payload::Records(records) = payload else {
-            return Err(unexpected_payload());
-        };
-        let rows = records
-            .into_iter()
-            .map(R::from_record)
-            .collect::<Result<Vec<R>>>()?;
-        Ok((rows, info))
+        cache.read(self.client, strategy, query, run, convert).await
     }
 
     /// The arguments built so far (for inspection and tests).
@@ -964,7 +966,10 @@ impl<M: Model, S: Selection<M>> SelectMany<'_, M, S> {
                     })
                 });
                 let strategy = self.cache.as_ref().expect("checked by cache_for");
-                match cache.read(self.client, strategy, query, run).await? {
+                match cache
+                    .read(self.client, strategy, query, run, untyped())
+                    .await?
+                {
                     (Payload::Records(r), info) => (r, info),
                     _ => return Err(unexpected_payload()),
                 }
@@ -1194,7 +1199,10 @@ impl<M: Model> Count<'_, M> {
             Box::pin(async move { load::count(&c, M::META, &args).await.map(Payload::Count) })
         });
         let strategy = self.cache.as_ref().expect("checked by cache_for");
-        match cache.read(self.client, strategy, query, run).await? {
+        match cache
+            .read(self.client, strategy, query, run, untyped())
+            .await?
+        {
             (Payload::Count(n), info) => Ok((n, info)),
             _ => Err(unexpected_payload()),
         }
@@ -1228,7 +1236,7 @@ async fn aggregate_rows<M: Model>(
         Box::pin(async move { load::aggregate(&c, M::META, &args).await.map(Payload::Rows) })
     });
     let strategy = strategy.as_ref().expect("checked by cache_for");
-    match cache.read(client, strategy, query, run).await? {
+    match cache.read(client, strategy, query, run, untyped()).await? {
         (Payload::Rows(rows), info) => Ok((rows, info)),
         _ => Err(unexpected_payload()),
     }
@@ -1529,7 +1537,7 @@ count_tuples!(A TA, B TB, C TC, D TD, E TE);
 count_tuples!(A TA, B TB, C TC, D TD, E TE, F TF);
 
 /// Counts travel as a tuple beside the record.
-pub trait CountValues: Sized + Send + 'static {
+pub trait CountValues: Sized + Clone + Send + Sync + 'static {
     /// Builds the tuple.
     fn from_counts(counts: Vec<i64>) -> Self;
 }
@@ -2040,6 +2048,7 @@ pub struct WriteSelect<'c, M, S> {
 }
 
 /// The record type of a write whose result is a selection (the record itself is not built).
+#[derive(Debug, Clone, Copy)]
 pub struct SelectedOnly;
 
 impl FromRecord for SelectedOnly {

@@ -104,11 +104,33 @@ fn fixed_loop(rt: &tokio::runtime::Runtime) -> bool {
         let client = match variant {
             "uncached" => &s.plain,
             "memory_hit" => &s.memory,
-            "redis_hit" => s.redis.as_ref().expect("Redis"),
+            "redis_hit" | "bare_redis_get" => s.redis.as_ref().expect("Redis"),
             other => panic!("unknown variant {other}"),
         };
         let cached = variant != "uncached";
         let id = s.first_id;
+        if variant == "bare_redis_get" {
+            let key = match workload {
+                "find_unique" => {
+                    let q = client.user().find_unique(user::by_id(id)).cache(strategy());
+                    q.exec_with_info().await.unwrap().1.key
+                }
+                _ => {
+                    let q = client.user().find_many().take(100).include(user::posts());
+                    q.cache(strategy()).exec_with_info().await.unwrap().1.key
+                }
+            };
+            let mut conn = client.cache().redis_connection().await.unwrap();
+            for _ in 0..n {
+                let bytes: Vec<u8> = redis::cmd("GET")
+                    .arg(&key)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                assert!(!bytes.is_empty());
+            }
+            return;
+        }
         for _ in 0..n {
             match workload {
                 "find_unique" => {

@@ -106,20 +106,31 @@ pub(crate) fn decode_if(
     epochs: &[u64],
 ) -> Result<Option<Payload>, String> {
     let mut r = Reader { bytes, at: 0 };
-    if r.take(4)? != MAGIC {
-        return Err("not a Quarry cache entry of this version".into());
-    }
-    r.take(24)?;
-    let n = r.len(8)?;
-    let mut same = n == epochs.len();
-    for i in 0..n {
-        let e = r.u64()?;
-        same &= epochs.get(i) == Some(&e);
-    }
-    if r.bytes()? != query || !same {
+    if !r.answers(query, epochs)? {
         return Ok(None);
     }
     r.payload().map(Some)
+}
+
+/// Whether the entry answers `query` under `epochs`, without decoding its result.
+pub(crate) fn answers(bytes: &[u8], query: &[u8], epochs: &[u64]) -> Result<bool, String> {
+    Reader { bytes, at: 0 }.answers(query, epochs)
+}
+
+impl Reader<'_> {
+    fn answers(&mut self, query: &[u8], epochs: &[u64]) -> Result<bool, String> {
+        if self.take(4)? != MAGIC {
+            return Err("not a Quarry cache entry of this version".into());
+        }
+        self.take(24)?;
+        let n = self.len(8)?;
+        let mut same = n == epochs.len();
+        for i in 0..n {
+            let e = self.u64()?;
+            same &= epochs.get(i) == Some(&e);
+        }
+        Ok(self.bytes()? == query && same)
+    }
 }
 
 impl Reader<'_> {

@@ -383,6 +383,10 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// Runs the cached query on a client (again, for a background refresh).
 pub(crate) type Runner = Arc<dyn Fn(Client) -> BoxFuture<Result<Payload>> + Send + Sync>;
 
+/// Turns a result into what the reader gets (typed records). The memory store keeps the
+/// converted result too, so that its hits clone it rather than decode it again.
+pub(crate) type Convert<T> = Arc<dyn Fn(Payload) -> Result<T> + Send + Sync>;
+
 /// A cacheable read: what identifies its result and what it reads.
 pub(crate) struct Query {
     /// The model, its operation and its arguments, exactly ([`key::KeyWriter`]).
@@ -585,13 +589,14 @@ impl ResultCache {
 
     /// Reads `query` through the cache: from it when fresh or stale, else by running `run`
     /// once (however many readers ask at the same moment).
-    pub(crate) async fn read(
+    pub(crate) async fn read<T: Clone + Send + Sync + 'static>(
         self: &Arc<Self>,
         client: &Client,
         strategy: &CacheStrategy,
         query: Query,
         run: Runner,
-    ) -> Result<(Payload, CacheInfo)> {
+        convert: Convert<T>,
+    ) -> Result<(T, CacheInfo)> {
         strategy.check()?;
         let text = query.text;
         let mut key = String::with_capacity(self.namespace.len() + 35);
@@ -605,7 +610,7 @@ impl ResultCache {
         }
         epoch_keys.extend(strategy.tags.iter().map(|t| self.tag_epoch(t)));
         if !self.flush_pending().await {
-            return Ok((run(client.clone()).await?, CacheInfo::none()));
+            return Ok((convert(run(client.clone()).await?)?, CacheInfo::none()));
         }
         let look = Look {
             key: &key,
@@ -613,49 +618,50 @@ impl ResultCache {
             text: &text,
             strategy,
         };
-        let epochs = match self.look(&look).await {
+        let epochs = match self.look(&look, &convert).await {
             Err(e) => {
                 self.failed(&e);
-                return Ok((run(client.clone()).await?, CacheInfo::none()));
+                return Ok((convert(run(client.clone()).await?)?, CacheInfo::none()));
             }
-            Ok(Found::Fresh(payload, age)) => {
+            Ok(Found::Fresh(value, age)) => {
                 bump(&self.counters.hits);
                 tracing::debug!(target: "quarry::cache", key = %key, age_ms = age.as_millis() as u64, "hit");
-                return Ok((payload, self.info(CacheStatus::Hit, age, &key)));
+                return Ok((value, self.info(CacheStatus::Hit, age, &key)));
             }
-            Ok(Found::Stale(payload, age)) => {
+            Ok(Found::Stale(value, age)) => {
                 bump(&self.counters.stale_hits);
                 tracing::debug!(target: "quarry::cache", key = %key, age_ms = age.as_millis() as u64, "stale");
-                self.refresh(client, &look, run);
-                return Ok((payload, self.info(CacheStatus::Stale, age, &key)));
+                self.refresh(client, &look, run, convert);
+                return Ok((value, self.info(CacheStatus::Stale, age, &key)));
             }
             Ok(Found::Nothing(epochs)) => epochs,
         };
         // A miss. In this process, one reader runs the query and the others wait for it.
         let flight = self.flight(&key);
         let _running = flight.lock.lock().await;
-        let epochs = match self.look(&look).await {
-            Ok(Found::Fresh(payload, age)) | Ok(Found::Stale(payload, age)) => {
+        let epochs = match self.look(&look, &convert).await {
+            Ok(Found::Fresh(value, age)) | Ok(Found::Stale(value, age)) => {
                 // Filled while this reader waited.
                 bump(&self.counters.hits);
-                return Ok((payload, self.info(CacheStatus::Hit, age, &key)));
+                return Ok((value, self.info(CacheStatus::Hit, age, &key)));
             }
             Ok(Found::Nothing(e)) => e,
             Err(_) => epochs,
         };
-        let (payload, status) = self.fill(client, &look, epochs, &run).await?;
-        Ok((payload, self.info(status, Duration::ZERO, &key)))
+        let (value, status) = self.fill(client, &look, epochs, &run, &convert).await?;
+        Ok((value, self.info(status, Duration::ZERO, &key)))
     }
 
     /// Runs the query and stores its result; across processes sharing Redis, only the one
     /// holding the lock runs it and the others wait for its entry.
-    async fn fill(
+    async fn fill<T: Clone + Send + Sync + 'static>(
         &self,
         client: &Client,
         look: &Look<'_>,
         mut epochs: Vec<u64>,
         run: &Runner,
-    ) -> Result<(Payload, CacheStatus)> {
+        convert: &Convert<T>,
+    ) -> Result<(T, CacheStatus)> {
         let lock = format!("{}:lock", look.key);
         let mut locked = false;
         if self.store.shared() {
@@ -667,11 +673,11 @@ impl ResultCache {
                         locked = true;
                         // Another process may have stored the result between this one's
                         // look and its lock: look once more, so the query runs only once.
-                        match self.look(look).await {
-                            Ok(Found::Fresh(p, _)) | Ok(Found::Stale(p, _)) => {
+                        match self.look(look, convert).await {
+                            Ok(Found::Fresh(v, _)) | Ok(Found::Stale(v, _)) => {
                                 let _ = self.store.unlock(&lock).await;
                                 bump(&self.counters.hits);
-                                return Ok((p, CacheStatus::Hit));
+                                return Ok((v, CacheStatus::Hit));
                             }
                             Ok(Found::Nothing(e)) => epochs = e,
                             Err(_) => {}
@@ -684,10 +690,10 @@ impl ResultCache {
                 }
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_millis(50));
-                match self.look(look).await {
-                    Ok(Found::Fresh(p, _)) | Ok(Found::Stale(p, _)) => {
+                match self.look(look, convert).await {
+                    Ok(Found::Fresh(v, _)) | Ok(Found::Stale(v, _)) => {
                         bump(&self.counters.hits);
-                        return Ok((p, CacheStatus::Hit));
+                        return Ok((v, CacheStatus::Hit));
                     }
                     Ok(Found::Nothing(e)) => epochs = e,
                     Err(_) => break,
@@ -696,17 +702,25 @@ impl ResultCache {
         }
         bump(&self.counters.misses);
         tracing::debug!(target: "quarry::cache", key = %look.key, "miss");
-        let outcome = run(client.clone()).await;
-        if let Ok(payload) = &outcome {
-            self.store_entry(look, epochs, payload).await;
-        }
+        let outcome = match run(client.clone()).await {
+            Ok(payload) => self.store_entry(look, epochs, payload, convert).await,
+            Err(e) => Err(e),
+        };
         if locked {
             let _ = self.store.unlock(&lock).await;
         }
-        outcome.map(|p| (p, CacheStatus::Miss))
+        outcome.map(|v| (v, CacheStatus::Miss))
     }
 
-    async fn store_entry(&self, look: &Look<'_>, epochs: Vec<u64>, payload: &Payload) {
+    /// Converts `payload` and stores it (bytes, and in memory the converted value too). A
+    /// result that does not convert is not stored: the reader gets the error.
+    async fn store_entry<T: Clone + Send + Sync + 'static>(
+        &self,
+        look: &Look<'_>,
+        epochs: Vec<u64>,
+        payload: Payload,
+        convert: &Convert<T>,
+    ) -> Result<T> {
         let entry = codec::Entry {
             created_ms: self.clock.now_ms(),
             ttl_ms: look.strategy.ttl.as_millis() as u64,
@@ -714,16 +728,28 @@ impl ResultCache {
             epochs,
             query: look.text.to_vec(),
         };
-        let bytes = codec::encode(&entry, payload);
+        let bytes = codec::encode(&entry, &payload);
+        let value = convert(payload)?;
+        let typed: Option<store::Typed> = match self.store.shared() {
+            false => Some(Arc::new(value.clone())),
+            true => None,
+        };
         let keep = look.strategy.ttl + look.strategy.swr;
-        match self.store.put(look.key, bytes, keep).await {
+        match self.store.put(look.key, bytes, typed, keep).await {
             Ok(()) => self.healthy(),
             Err(e) => self.failed(&e),
         }
+        Ok(value)
     }
 
-    /// Serves nothing, refreshes `look`'s entry in the background (once per key at a time).
-    fn refresh(self: &Arc<Self>, client: &Client, look: &Look<'_>, run: Runner) {
+    /// Refreshes `look`'s entry in the background (once per key at a time).
+    fn refresh<T: Clone + Send + Sync + 'static>(
+        self: &Arc<Self>,
+        client: &Client,
+        look: &Look<'_>,
+        run: Runner,
+        convert: Convert<T>,
+    ) {
         {
             let mut busy = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
             if !busy.insert(look.key.to_string()) {
@@ -748,7 +774,7 @@ impl ResultCache {
             if let Ok(true) = this.store.try_lock(&lock, LOCK_HOLD).await {
                 // A reader that saw the stale entry just before another refresh stored its
                 // result asks again: the entry is fresh by now, and nothing runs.
-                let fresh = matches!(this.look(&look).await, Ok(Found::Fresh(..)));
+                let fresh = matches!(this.look(&look, &convert).await, Ok(Found::Fresh(..)));
                 let epochs = match fresh {
                     true => None,
                     false => this
@@ -759,9 +785,12 @@ impl ResultCache {
                         .map(|(_, e)| e),
                 };
                 if let Some(epochs) = epochs {
-                    match run(client).await {
-                        Ok(payload) => {
-                            this.store_entry(&look, epochs, &payload).await;
+                    let refreshed = match run(client).await {
+                        Ok(payload) => this.store_entry(&look, epochs, payload, &convert).await,
+                        Err(e) => Err(e),
+                    };
+                    match refreshed {
+                        Ok(_) => {
                             bump(&this.counters.refreshes);
                             tracing::debug!(target: "quarry::cache", key = %key, "refreshed");
                         }
@@ -780,20 +809,25 @@ impl ResultCache {
     }
 
     /// The entry under `look.key`, if it answers `look` and is still fresh or stale.
-    async fn look(&self, look: &Look<'_>) -> std::result::Result<Found, String> {
-        let (bytes, epochs) = match self.store.lookup(look.key, look.epoch_keys).await {
+    async fn look<T: Clone + Send + Sync + 'static>(
+        &self,
+        look: &Look<'_>,
+        convert: &Convert<T>,
+    ) -> std::result::Result<Found<T>, String> {
+        let (stored, epochs) = match self.store.lookup(look.key, look.epoch_keys).await {
             Ok(found) => {
                 self.healthy();
                 found
             }
             Err(e) => return Err(e),
         };
-        let Some(bytes) = bytes else {
+        let Some(stored) = stored else {
             return Ok(Found::Nothing(epochs));
         };
+        let bytes = &stored.bytes;
         // Age first, from the header alone: an expired entry is not decoded.
         let now = self.clock.now_ms();
-        let age = match codec::created_ms(&bytes) {
+        let age = match codec::created_ms(bytes) {
             Ok(created) => Duration::from_millis(now.saturating_sub(created)),
             Err(_) => Duration::MAX,
         };
@@ -801,22 +835,35 @@ impl ResultCache {
         if age != Duration::MAX && age >= ttl.saturating_add(swr) {
             return Ok(Found::Nothing(epochs));
         }
-        let payload = match codec::decode_if(&bytes, look.text, &epochs) {
-            Ok(Some(p)) => p,
+        let found = |value: T| {
+            Ok(if age < ttl {
+                Found::Fresh(value, age)
+            } else {
+                Found::Stale(value, age)
+            })
+        };
+        // In memory, the value the bytes decode to is kept beside them.
+        if let Some(value) = stored.typed.as_ref().and_then(|t| t.downcast_ref::<T>()) {
+            return match codec::answers(bytes, look.text, &epochs) {
+                Ok(true) => found(value.clone()),
+                _ => Ok(Found::Nothing(epochs)),
+            };
+        }
+        let decoded = match codec::decode_if(bytes, look.text, &epochs) {
+            Ok(Some(p)) => convert(p).map_err(|e| e.to_string()),
             // Another query's entry under the same hash, or one a write invalidated.
             Ok(None) => return Ok(Found::Nothing(epochs)),
+            Err(why) => Err(why),
+        };
+        match decoded {
+            Ok(value) => found(value),
             Err(why) => {
                 bump(&self.counters.corrupt);
                 tracing::warn!(target: "quarry::cache", key = %look.key, why = %why, "deleting a cache entry that does not decode");
                 let _ = self.store.delete(look.key).await;
-                return Ok(Found::Nothing(epochs));
+                Ok(Found::Nothing(epochs))
             }
-        };
-        Ok(if age < ttl {
-            Found::Fresh(payload, age)
-        } else {
-            Found::Stale(payload, age)
-        })
+        }
     }
 
     fn flight(&self, key: &str) -> Flight<'_> {
@@ -922,9 +969,9 @@ struct Look<'a> {
     strategy: &'a CacheStrategy,
 }
 
-enum Found {
-    Fresh(Payload, Duration),
-    Stale(Payload, Duration),
+enum Found<T> {
+    Fresh(T, Duration),
+    Stale(T, Duration),
     /// No usable entry; the current epochs, to store a new one under.
     Nothing(Vec<u64>),
 }

@@ -12,6 +12,16 @@ use std::time::Duration;
 /// models long gone do not pile up).
 pub(crate) const EPOCH_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
+/// An entry as a store holds it: its bytes and, in this process's memory only, the typed
+/// result they decode to (a hit then clones it instead of decoding).
+pub(crate) struct Stored {
+    pub(crate) bytes: Arc<[u8]>,
+    pub(crate) typed: Option<Typed>,
+}
+
+/// A decoded result kept beside its bytes.
+pub(crate) type Typed = Arc<dyn std::any::Any + Send + Sync>;
+
 /// A store's failure: the cache steps aside and the query goes to the database.
 pub(crate) type StoreResult<T> = std::result::Result<T, String>;
 
@@ -27,7 +37,7 @@ impl Store {
         &self,
         key: &str,
         epochs: &[String],
-    ) -> StoreResult<(Option<Arc<[u8]>>, Vec<u64>)> {
+    ) -> StoreResult<(Option<Stored>, Vec<u64>)> {
         match self {
             Store::Memory(m) => Ok(m.lookup(key, epochs)),
             #[cfg(feature = "redis")]
@@ -35,11 +45,18 @@ impl Store {
         }
     }
 
-    /// Stores an entry, kept at most `keep` (its ttl plus swr).
-    pub(crate) async fn put(&self, key: &str, bytes: Vec<u8>, keep: Duration) -> StoreResult<()> {
+    /// Stores an entry, kept at most `keep` (its ttl plus swr); the memory store also keeps
+    /// `typed`.
+    pub(crate) async fn put(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        typed: Option<Typed>,
+        keep: Duration,
+    ) -> StoreResult<()> {
         match self {
             Store::Memory(m) => {
-                m.put(key, bytes, keep);
+                m.put(key, bytes, typed, keep);
                 Ok(())
             }
             #[cfg(feature = "redis")]
@@ -105,6 +122,7 @@ impl Store {
 #[derive(Clone)]
 struct MemEntry {
     bytes: Arc<[u8]>,
+    typed: Option<Typed>,
     keep: Duration,
 }
 
@@ -157,8 +175,11 @@ impl MemoryStore {
         }
     }
 
-    fn lookup(&self, key: &str, epochs: &[String]) -> (Option<Arc<[u8]>>, Vec<u64>) {
-        let entry = self.entries.get(key).map(|e| e.bytes);
+    fn lookup(&self, key: &str, epochs: &[String]) -> (Option<Stored>, Vec<u64>) {
+        let entry = self.entries.get(key).map(|e| Stored {
+            bytes: e.bytes,
+            typed: e.typed,
+        });
         let map = self.epochs.lock().unwrap_or_else(|p| p.into_inner());
         let current = epochs
             .iter()
@@ -167,11 +188,12 @@ impl MemoryStore {
         (entry, current)
     }
 
-    fn put(&self, key: &str, bytes: Vec<u8>, keep: Duration) {
+    fn put(&self, key: &str, bytes: Vec<u8>, typed: Option<Typed>, keep: Duration) {
         self.entries.insert(
             key.to_string(),
             MemEntry {
                 bytes: bytes.into(),
+                typed,
                 keep,
             },
         );
@@ -355,7 +377,7 @@ mod redis_store {
             &self,
             key: &str,
             epochs: &[String],
-        ) -> StoreResult<(Option<Arc<[u8]>>, Vec<u64>)> {
+        ) -> StoreResult<(Option<super::Stored>, Vec<u64>)> {
             let mut cmd = redis::cmd("MGET");
             cmd.arg(key).arg(epochs);
             let mut values: Vec<Option<Vec<u8>>> = self.run(cmd).await?;
@@ -369,7 +391,10 @@ mod redis_store {
                         .unwrap_or(0)
                 })
                 .collect();
-            let entry = values.pop().flatten().map(Arc::from);
+            let entry = values.pop().flatten().map(|b| super::Stored {
+                bytes: Arc::from(b),
+                typed: None,
+            });
             Ok((entry, current))
         }
 

@@ -1028,3 +1028,118 @@ async fn cache_urls_are_read_and_bad_ones_are_errors() {
     assert_eq!(user::META.fingerprint, post::META.fingerprint);
     let _ = Value::Null;
 }
+
+/// The cluster's or the TLS server's URL (scripts/test-all starts both); `None` outside CI
+/// when it is not set.
+fn extra_redis(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                !in_ci(),
+                "{var} must be set in CI (scripts/test-all sets it)"
+            );
+            eprintln!(
+                "skipping: {var} is not set (scripts/test-all starts that Redis and sets it)"
+            );
+            None
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_redis_cluster_caches_invalidates_and_shares_misses() {
+    let Some(url) = extra_redis("QUARRY_TEST_REDIS_CLUSTER_URL") else {
+        return;
+    };
+    for backend in BACKENDS {
+        let Some((test_db, _)) = database_with("blog", backend).await else {
+            continue;
+        };
+        let clock = ManualClock::new();
+        let options = || {
+            let mut o = CacheOptions::from_url(&url).unwrap();
+            o.clock = clock.clone();
+            o.timeout = Duration::from_secs(2);
+            o
+        };
+        let (a, b) = (
+            connect(&test_db.url, options()).await,
+            connect(&test_db.url, options()).await,
+        );
+        let ada = a
+            .user()
+            .create(user::create("ada@example.com"))
+            .exec()
+            .await
+            .unwrap();
+        macro_rules! count {
+            ($c:expr) => {
+                $c.post()
+                    .count()
+                    .cache(ttl(60).tag("cluster"))
+                    .exec_with_info()
+            };
+        }
+        let (n, i) = count!(a).await.unwrap();
+        assert_eq!((n, i.status), (0, CacheStatus::Miss), "{backend:?}");
+        assert_eq!(
+            count!(b).await.unwrap().1.status,
+            CacheStatus::Hit,
+            "{backend:?}: shared"
+        );
+        b.post()
+            .create(post::create("p", "P", ada.id))
+            .exec()
+            .await
+            .unwrap();
+        let (n, i) = count!(a).await.unwrap();
+        assert_eq!(
+            (n, i.status),
+            (1, CacheStatus::Miss),
+            "{backend:?}: invalidated by b's write"
+        );
+        a.cache().invalidate(["cluster"]).await.unwrap();
+        assert_eq!(count!(b).await.unwrap().1.status, CacheStatus::Miss);
+        // Identical misses on both clients at once: one statement.
+        let before = a.raw().statements_executed() + b.raw().statements_executed();
+        let reads = (0..40).map(|i| {
+            let c = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move {
+                c.user()
+                    .find_many()
+                    .cache(ttl(60))
+                    .exec()
+                    .await
+                    .unwrap()
+                    .len()
+            })
+        });
+        assert!(futures_join(reads).await.iter().all(|n| *n == 1));
+        let after = a.raw().statements_executed() + b.raw().statements_executed();
+        assert_eq!(after - before, 1, "{backend:?}");
+        assert_eq!(a.cache().stats().errors + b.cache().stats().errors, 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rediss_urls_reach_redis_over_tls() {
+    let Some(url) = extra_redis("QUARRY_TEST_REDIS_TLS_URL") else {
+        return;
+    };
+    let Some((test_db, _)) = database_with("blog", Backend::Sqlite).await else {
+        return;
+    };
+    let mut o = CacheOptions::from_url(&url).unwrap();
+    o.timeout = Duration::from_secs(2);
+    let c = connect(&test_db.url, o).await;
+    let count = || c.user().count().cache(ttl(60)).exec_with_info();
+    assert_eq!(count().await.unwrap().1.status, CacheStatus::Miss);
+    assert_eq!(
+        count().await.unwrap().1.status,
+        CacheStatus::Hit,
+        "{:?}",
+        c.cache().stats()
+    );
+    assert_eq!(c.cache().stats().errors, 0);
+}

@@ -422,6 +422,23 @@ mod redis_store {
         }
 
         pub(super) async fn bump(&self, epochs: &[String]) -> StoreResult<()> {
+            let conn = self.connection().await?;
+            if let RedisConn::Cluster(_) = conn {
+                // A cluster refuses a pipeline whose keys live in different slots: one command
+                // per key, sent together.
+                let each = epochs.iter().map(|k| async move {
+                    let mut incr = redis::cmd("INCR");
+                    incr.arg(k);
+                    self.run::<()>(incr).await?;
+                    let mut expire = redis::cmd("PEXPIRE");
+                    expire.arg(k).arg(super::EPOCH_LIFETIME.as_millis() as u64);
+                    self.run::<()>(expire).await
+                });
+                return futures_util::future::join_all(each)
+                    .await
+                    .into_iter()
+                    .collect();
+            }
             let mut pipe = redis::pipe();
             for k in epochs {
                 pipe.cmd("INCR").arg(k).ignore();
@@ -430,7 +447,7 @@ mod redis_store {
                     .arg(super::EPOCH_LIFETIME.as_millis() as u64)
                     .ignore();
             }
-            let mut conn = self.connection().await?;
+            let mut conn = conn;
             match tokio::time::timeout(self.timeout, pipe.query_async::<()>(&mut conn)).await {
                 Ok(r) => r.map_err(|e| e.to_string()),
                 Err(_) => Err("Redis did not answer in time".into()),

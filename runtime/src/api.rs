@@ -1969,6 +1969,9 @@ impl<'c, M: Model, R: FromRecord> Write<'c, M, R> {
     }
 
     async fn record_unnamed(self) -> Result<Record> {
+        if !self.client.caches_results() {
+            return self.run_op().await;
+        }
         let mut written = vec![M::META];
         match &self.op {
             WriteOp::Create(d) | WriteOp::Update(_, d) => nested_models(M::META, d, &mut written),

@@ -353,6 +353,11 @@ impl Client {
         }
     }
 
+    /// Whether a query result cache is configured (writes then say what they changed).
+    pub(crate) fn caches_results(&self) -> bool {
+        self.inner.results.is_some()
+    }
+
     /// Records that a write changed rows of `models` (and of those holding foreign keys to
     /// them): their cache entries are invalidated now, or inside a transaction once it commits.
     pub(crate) async fn wrote(&self, models: &[&'static crate::meta::ModelMeta]) {

@@ -1143,3 +1143,117 @@ async fn rediss_urls_reach_redis_over_tls() {
     );
     assert_eq!(c.cache().stats().errors, 0);
 }
+
+/// A Redis of our own, started for one test: full (maxmemory reached, `noeviction`).
+struct OwnRedis {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn full_redis() -> Option<OwnRedis> {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let child = match std::process::Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .args([
+            "--appendonly",
+            "no",
+            "--maxmemory",
+            "2mb",
+            "--maxmemory-policy",
+            "noeviction",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(!in_ci(), "redis-server must be installed in CI: {e}");
+            eprintln!("skipping: cannot start redis-server ({e})");
+            return None;
+        }
+    };
+    let own = OwnRedis {
+        child,
+        url: format!("redis://127.0.0.1:{port}"),
+    };
+    let client = redis::Client::open(own.url.as_str()).unwrap();
+    let mut conn = None;
+    for _ in 0..200 {
+        if let Ok(c) = client.get_multiplexed_async_connection().await {
+            conn = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut conn = conn.expect("the test's own Redis started");
+    // Fill it until it refuses writes, with ever smaller values, so that nothing fits after.
+    let mut i = 0u64;
+    for size in [64 * 1024, 1024, 16] {
+        let blob = vec![b'x'; size];
+        loop {
+            i += 1;
+            let r: redis::RedisResult<()> = redis::cmd("SET")
+                .arg(format!("filler:{i}"))
+                .arg(&blob)
+                .query_async(&mut conn)
+                .await;
+            if r.is_err() {
+                break;
+            }
+            assert!(i < 1_000_000, "maxmemory never reached");
+        }
+    }
+    Some(own)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_redis_never_fails_a_query() {
+    let Some(own) = full_redis().await else {
+        return;
+    };
+    for backend in BACKENDS {
+        let Some((test_db, _)) = database_with("blog", backend).await else {
+            continue;
+        };
+        let mut o = CacheOptions::redis(own.url.clone());
+        o.timeout = Duration::from_secs(2);
+        let c = connect(&test_db.url, o).await;
+        c.user()
+            .create(user::create("ada@example.com"))
+            .exec()
+            .await
+            .expect("a write whose invalidation Redis refuses still succeeds");
+        for _ in 0..3 {
+            let (users, _) = c
+                .user()
+                .find_many()
+                .cache(ttl(60))
+                .exec_with_info()
+                .await
+                .expect("answered by the database");
+            assert_eq!(users.len(), 1, "{backend:?}");
+        }
+        assert!(
+            c.cache().stats().errors > 0,
+            "{backend:?}: the refusals are counted: {:?}",
+            c.cache().stats()
+        );
+    }
+}

@@ -4,6 +4,7 @@
 pub mod db;
 pub mod generated;
 pub mod proxy;
+pub mod redis;
 pub mod setup;
 
 use std::path::{Path, PathBuf};

@@ -9,10 +9,10 @@ use quarry::{Data, Value};
 use quarry_tests::db::{Backend, TestDb};
 use quarry_tests::generated::blog::{self as db, post, profile, user};
 use quarry_tests::in_ci;
+use quarry_tests::redis::{redis_up, redis_url, Cut};
 use quarry_tests::setup::database_with;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Store {
@@ -22,27 +22,6 @@ enum Store {
 
 const STORES: [Store; 2] = [Store::Memory, Store::Redis];
 const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
-
-fn redis_url() -> String {
-    std::env::var("QUARRY_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
-}
-
-/// Whether Redis answers; under CI it must.
-async fn redis_up() -> bool {
-    let url = redis_url();
-    let addr = url
-        .trim_start_matches("redis://")
-        .split('/')
-        .next()
-        .unwrap_or("127.0.0.1:6379")
-        .to_string();
-    let up = tokio::net::TcpStream::connect(&addr).await.is_ok();
-    if !up {
-        assert!(!in_ci(), "Redis must be reachable at {url} in CI");
-        eprintln!("skipping the Redis half of a cache test: nothing answers at {url}");
-    }
-    up
-}
 
 fn options(store: Store, clock: &Arc<ManualClock>) -> CacheOptions {
     let mut o = match store {
@@ -857,65 +836,6 @@ async fn corrupted_entries_are_misses_and_are_replaced() {
     }
 }
 
-/// A TCP forwarder to Redis that the test can cut and restore, as a Redis that stops and
-/// comes back looks to its clients.
-struct Cut {
-    addr: std::net::SocketAddr,
-    up: Arc<std::sync::atomic::AtomicBool>,
-    generation: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl Cut {
-    async fn new() -> Cut {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let up = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let generation = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let target = redis_url()
-            .trim_start_matches("redis://")
-            .split('/')
-            .next()
-            .unwrap()
-            .to_string();
-        let (u, g) = (up.clone(), generation.clone());
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                if !u.load(std::sync::atomic::Ordering::SeqCst) {
-                    let _ = inbound.shutdown().await;
-                    continue;
-                }
-                let born = g.load(std::sync::atomic::Ordering::SeqCst);
-                let (g, target) = (g.clone(), target.clone());
-                tokio::spawn(async move {
-                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
-                        return;
-                    };
-                    let copy = tokio::io::copy_bidirectional(&mut inbound, &mut outbound);
-                    let cut = async {
-                        while g.load(std::sync::atomic::Ordering::SeqCst) == born {
-                            tokio::time::sleep(Duration::from_millis(5)).await;
-                        }
-                    };
-                    tokio::select! { _ = copy => {}, _ = cut => {} }
-                });
-            }
-        });
-        Cut {
-            addr,
-            up,
-            generation,
-        }
-    }
-
-    fn set(&self, up: bool) {
-        self.up.store(up, std::sync::atomic::Ordering::SeqCst);
-        if !up {
-            self.generation
-                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redis_that_goes_away_never_fails_a_query_and_the_cache_resumes() {
     for backend in BACKENDS {
@@ -1255,76 +1175,5 @@ async fn a_full_redis_never_fails_a_query() {
             "{backend:?}: the refusals are counted: {:?}",
             c.cache().stats()
         );
-    }
-}
-
-/// Counts the cache's warnings and its "answers again" notices.
-struct Events {
-    warnings: Arc<std::sync::atomic::AtomicUsize>,
-    recoveries: Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl tracing::Subscriber for Events {
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target() == "quarry::cache"
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        let counter = match *e.metadata().level() {
-            tracing::Level::WARN => &self.warnings,
-            tracing::Level::INFO => &self.recoveries,
-            _ => return,
-        };
-        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// One warning per outage, however many queries it touches; one notice when Redis is back.
-/// A current-thread runtime: every event of the test is on this thread's subscriber.
-#[tokio::test(flavor = "current_thread")]
-async fn an_outage_is_warned_about_once() {
-    if !redis_up().await {
-        return;
-    }
-    let Some((test_db, _)) = database_with("blog", Backend::Sqlite).await else {
-        return;
-    };
-    let warnings = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let recoveries = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let _guard = tracing::subscriber::set_default(Events {
-        warnings: warnings.clone(),
-        recoveries: recoveries.clone(),
-    });
-    let cut = Cut::new().await;
-    let mut o = CacheOptions::redis(format!("redis://{}", cut.addr));
-    o.timeout = Duration::from_millis(300);
-    let c = connect(&test_db.url, o).await;
-    let count = || c.user().count().cache(ttl(600)).exec_with_info();
-    let n = |a: &Arc<std::sync::atomic::AtomicUsize>| a.load(std::sync::atomic::Ordering::SeqCst);
-    for outage in 1..=2 {
-        assert!(count().await.is_ok());
-        cut.set(false);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        for _ in 0..5 {
-            assert_eq!(count().await.unwrap().1.status, CacheStatus::None);
-        }
-        assert_eq!(n(&warnings), outage, "one warning for outage {outage}");
-        cut.set(true);
-        let mut back = false;
-        for _ in 0..100 {
-            if count().await.unwrap().1.status != CacheStatus::None {
-                back = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert!(back);
-        assert_eq!(n(&recoveries), outage);
     }
 }

@@ -2516,7 +2516,8 @@ async fn postgres_lists_of_every_type_read_back() {
             ARRAY['{"a": [1, null]}'::jsonb, '"text"'::jsonb, 'null'::jsonb],
             ARRAY['\xdeadbeef'::bytea, '\x'::bytea],
             ARRAY['SAD', 'HAPPY']::"Mood"[]),
-           (2, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}')"#,
+           (2, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'),
+           (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"#,
         vec![],
     )
     .await
@@ -2546,6 +2547,34 @@ async fn postgres_lists_of_every_type_read_back() {
     let empty = &rows[1];
     assert!(empty.texts.is_empty() && empty.documents.is_empty() && empty.blobs.is_empty());
     assert!(empty.moods.is_empty() && empty.decimals.is_empty());
+    // NULL lists (what Prisma's migrations allow, and a create without the list stores) read
+    // as empty lists, as Prisma Client reads them: on the direct path and on the general one
+    // (`distinct` takes it).
+    let null = &rows[2];
+    assert_eq!(null.id, 3);
+    assert!(null.texts.is_empty() && null.ints.is_empty() && null.big_ints.is_empty());
+    assert!(null.floats.is_empty() && null.decimals.is_empty() && null.flags.is_empty());
+    assert!(null.instants.is_empty() && null.documents.is_empty() && null.blobs.is_empty());
+    assert!(null.moods.is_empty());
+    let general = c
+        .sample()
+        .find_many()
+        .filter(sample::id().equals(3))
+        .distinct([sample::id()])
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(&general[0], null);
+    // A create that leaves the lists out stores NULL, and returns (and reads back) `[]`.
+    let created = c.sample().create(sample::create(4)).exec().await.unwrap();
+    assert!(created.texts.is_empty() && created.moods.is_empty() && created.blobs.is_empty());
+    let read = c
+        .sample()
+        .find_unique(sample::by_id(4))
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(read.as_ref(), Some(&created));
     // Raw SQL reads JSON and bytes arrays by their type, and binds lists of them.
     let raw = c.raw();
     let rows = raw

@@ -857,7 +857,8 @@ fn decode_postgres(
 ) -> std::result::Result<Value, String> {
     let raw = row.try_get_raw(i).map_err(err)?;
     if raw.is_null() {
-        return Ok(Value::Null);
+        // Through `coerce`: a NULL scalar list reads as `[]`.
+        return coerce(Value::Null, spec);
     }
     let type_info = raw.type_info();
     let ty: &str = type_info.name();
@@ -1183,7 +1184,8 @@ fn decode_mysql(
 ) -> std::result::Result<Value, String> {
     let raw = row.try_get_raw(i).map_err(err)?;
     if raw.is_null() {
-        return Ok(Value::Null);
+        // Through `coerce`: a NULL scalar list reads as `[]`.
+        return coerce(Value::Null, spec);
     }
     let type_info = raw.type_info();
     let ty: &str = type_info.name();
@@ -1288,6 +1290,10 @@ pub(crate) fn coerce(v: Value, spec: ColumnSpec) -> std::result::Result<Value, S
                         .collect::<std::result::Result<Vec<_>, _>>()
                         .map(Value::List)
                 }
+                // Prisma's scalar lists are never null: its migrations create the column
+                // nullable (`TEXT[]`), a create that leaves the list out stores NULL, and
+                // Prisma Client reads that as `[]`. So does Quarry.
+                Value::Null | Value::NullOf(_) => Ok(Value::List(Vec::new())),
                 other => Err(format!("expected a list, found {}", other.kind_name())),
             };
         }

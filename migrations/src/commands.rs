@@ -212,7 +212,7 @@ async fn apply_one(conn: &mut Connection, m: &LocalMigration) -> Result<bool> {
 
 /// `migrate deploy`: applies pending migrations, never prompts.
 pub async fn deploy(project: &Project, ui: &mut dyn Interaction) -> Result<DeployReport> {
-    let mut conn = project.connect().await?;
+    let mut conn = project.connect_or_create(ui).await?;
     let result = apply_pending(&mut conn, &project.migrations, ui).await;
     conn.close().await;
     result
@@ -287,7 +287,8 @@ pub fn compare_history(local: &[LocalMigration], rows: &[AppliedMigration]) -> S
 pub async fn status(project: &Project) -> Result<StatusReport> {
     project.migrations.check_provider(project.dialect)?;
     let local = project.migrations.list()?;
-    let mut conn = project.connect().await?;
+    // Status only looks: a missing database is P1003, never created (as in Prisma).
+    let mut conn = project.connect_existing().await?;
     let mut rows = history::read(&mut conn).await?;
     if rows.is_empty() {
         rows = history::read_table(&mut conn, "_prisma_migrations").await?;
@@ -610,7 +611,7 @@ pub async fn dev(
     project.migrations.check_provider(project.dialect)?;
     let local = project.migrations.list()?;
     let target = project.target();
-    let mut conn = project.connect().await?;
+    let mut conn = project.connect_or_create(ui).await?;
     let shadow = ShadowDatabase::create(
         project.dialect,
         project.url.as_deref(),

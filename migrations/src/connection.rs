@@ -304,6 +304,31 @@ impl Connection {
         })
     }
 
+    /// Connects to a database that must already exist: nothing is created (no SQLite file or
+    /// folder, no server database). A missing one is [`MigrateError::DatabaseNotFound`], with
+    /// Prisma's P1003 wording.
+    pub async fn connect_existing(url: &str, base: &Path) -> Result<Connection> {
+        if Dialect::from_url(url) == Some(Dialect::Sqlite) {
+            if let Some(path) = sqlite_path(url, base) {
+                if !path.is_file() {
+                    let file = path
+                        .file_name()
+                        .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+                    return Err(MigrateError::DatabaseNotFound(format!(
+                        "Database `{file}` does not exist at `{}`.",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        match Connection::connect(url, base).await {
+            Err(MigrateError::Connect { source, .. }) if is_missing_database(&source) => {
+                Err(MigrateError::DatabaseNotFound(missing_on_server(url)))
+            }
+            other => other,
+        }
+    }
+
     /// The dialect.
     pub fn dialect(&self) -> Dialect {
         match self.inner {
@@ -653,6 +678,46 @@ pub(crate) fn split_statements(sql: &str) -> Vec<String> {
         out.push(cur.trim().to_string());
     }
     out
+}
+
+/// Whether connecting failed because the server has no database of that name (PostgreSQL
+/// 3D000, MySQL 1049).
+fn is_missing_database(e: &sqlx::Error) -> bool {
+    let Some(d) = e.as_database_error() else {
+        return false;
+    };
+    if let Some(my) = d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return my.number() == 1049;
+    }
+    d.code().as_deref() == Some("3D000")
+}
+
+/// `host:port` of a server URL (the driver's default port when none is given).
+pub fn server_address(url: &str) -> String {
+    let default_port = match Dialect::from_url(url) {
+        Some(Dialect::Mysql) => 3306,
+        _ => 5432,
+    };
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:{default_port}")
+    }
+}
+
+/// Prisma's P1003 message for a server database.
+fn missing_on_server(url: &str) -> String {
+    format!(
+        "Database `{}` does not exist on the database server at `{}`.",
+        database_name(url).unwrap_or_default(),
+        server_address(url)
+    )
 }
 
 /// Creates a database named `name` on the server `url` points at (PostgreSQL, MySQL).

@@ -50,6 +50,10 @@ pub enum MigrateError {
     /// Nothing says which database to use.
     #[error("{0}")]
     MissingDatabase(String),
+    /// The database the URL names does not exist, and the command does not create one
+    /// (Prisma's P1003).
+    #[error("P1003: {0}")]
+    DatabaseNotFound(String),
     /// `migration_lock.toml` names another provider than the schema.
     #[error(
         "The migrations in {} were written for `{locked}`, but the schema's provider is `{current}`. \

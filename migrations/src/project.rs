@@ -109,6 +109,51 @@ impl Project {
         }
     }
 
+    /// Connects to the main database, which must exist ([`MigrateError::DatabaseNotFound`]
+    /// otherwise): for commands that only look, such as `migrate status`.
+    pub async fn connect_existing(&self) -> Result<Connection> {
+        Connection::connect_existing(self.url()?, &self.base_dir).await
+    }
+
+    /// [`Project::connect`], saying through `ui` when it created the database, as Prisma does
+    /// ("PostgreSQL database `app` created at `localhost:5432`").
+    pub async fn connect_or_create(
+        &self,
+        ui: &mut dyn crate::commands::Interaction,
+    ) -> Result<Connection> {
+        let url = self.url()?;
+        if self.dialect == Dialect::Sqlite {
+            let missing = connection::sqlite_path(url, &self.base_dir).filter(|p| !p.is_file());
+            let conn = self.connect().await?;
+            if let Some(path) = missing {
+                let file = path
+                    .file_name()
+                    .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+                ui.info(&format!(
+                    "SQLite database `{file}` created at `{}`",
+                    path.display()
+                ));
+            }
+            return Ok(conn);
+        }
+        match Connection::connect_existing(url, &self.base_dir).await {
+            Err(MigrateError::DatabaseNotFound(_)) => {
+                let conn = self.connect().await?;
+                let kind = match self.dialect {
+                    Dialect::Mysql => "MySQL",
+                    _ => "PostgreSQL",
+                };
+                ui.info(&format!(
+                    "{kind} database `{}` created at `{}`",
+                    connection::database_name(url).unwrap_or_default(),
+                    connection::server_address(url)
+                ));
+                Ok(conn)
+            }
+            other => other,
+        }
+    }
+
     /// Connects to the main database, creating it first when it does not exist (a SQLite file,
     /// or a PostgreSQL / MySQL database on a reachable server).
     pub async fn connect(&self) -> Result<Connection> {

@@ -503,7 +503,65 @@ macro_rules! on_every_database {
     };
 }
 
+/// `migrate status` only looks: a missing database is Prisma's P1003, and nothing is created
+/// (no SQLite file or folder, no server database). `migrate deploy` creates it and says so.
+async fn status_never_creates_the_database_and_deploy_says_when_it_does(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let sqlite_file = tmp.path().join("sub/dir/absent.db");
+    let absent_name = format!(
+        "{}_absent",
+        quarry_migrate::connection::database_name(&db.url).unwrap_or_default()
+    );
+    let url = match backend {
+        Backend::Sqlite => format!("file:{}", sqlite_file.display()),
+        _ => quarry_migrate::connection::with_database(&db.url, &absent_name),
+    };
+    let mut p = project(&db, tmp.path(), V1);
+    p.url = Some(url.clone());
+    for _ in 0..2 {
+        match commands::status(&p).await {
+            Err(e @ MigrateError::DatabaseNotFound(_)) => {
+                let msg = e.to_string();
+                assert!(msg.starts_with("P1003: Database `"), "{msg}");
+                assert!(msg.contains("does not exist"), "{msg}");
+            }
+            other => panic!("{backend:?}: expected P1003, got {other:?}"),
+        }
+    }
+    match backend {
+        Backend::Sqlite => assert!(!tmp.path().join("sub").exists(), "nothing created"),
+        _ => assert!(matches!(
+            Connection::connect_existing(&url, tmp.path()).await,
+            Err(MigrateError::DatabaseNotFound(_))
+        )),
+    }
+    let mut ui = Scripted::default();
+    let report = commands::deploy(&p, &mut ui).await.unwrap();
+    assert!(report.applied.is_empty());
+    assert!(
+        ui.said
+            .iter()
+            .any(|m| m.contains("database `") && m.contains("created at `")),
+        "{backend:?}: {:?}",
+        ui.said
+    );
+    assert!(commands::status(&p).await.unwrap().is_up_to_date());
+    // A second deploy finds it there and says nothing of creating it.
+    let mut again = Scripted::default();
+    commands::deploy(&p, &mut again).await.unwrap();
+    assert!(!again.said.iter().any(|m| m.contains("created at")));
+    if backend != Backend::Sqlite {
+        quarry_migrate::connection::drop_database(&db.url, &absent_name)
+            .await
+            .unwrap();
+    }
+}
+
 on_every_database!(
+    status_never_creates_the_database_and_deploy_says_when_it_does,
     dev_deploy_status_and_data_loss,
     failure_and_recovery,
     concurrent_deploys,

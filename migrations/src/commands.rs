@@ -711,7 +711,12 @@ async fn dev_inner(
 
     let migration = diff(&current, target);
     if migration.is_empty() {
-        ui.info("Already in sync: no schema change or pending migration was found.");
+        // Only one of "applied" and "already in sync" can be true of one run.
+        if report.applied.is_empty() && !report.reset {
+            ui.info("Already in sync: no schema change or pending migration was found.");
+        } else {
+            ui.info("The database is now in sync with the schema.");
+        }
         return Ok(report);
     }
     let found = lint(&migration, Some(conn)).await?;

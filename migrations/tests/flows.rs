@@ -434,6 +434,37 @@ async fn rename_hints_and_push(backend: Backend) {
         hint.contains("RENAME COLUMN") || hint.contains("INSERT INTO"),
         "{hint}"
     );
+    // The created migration, edited into a rename as the hint suggests, is applied by the
+    // next `dev`, which then says so, and does not also say it found nothing to do.
+    let created = report.created.expect("a migration was created");
+    std::fs::write(
+        created.dir.join("migration.sql"),
+        format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {};\n",
+            q(&db, "User"),
+            q(&db, "name"),
+            q(&db, "nick")
+        ),
+    )
+    .unwrap();
+    let mut ui = Scripted::default();
+    let applied = commands::dev(&renamed, &DevOptions::default(), &mut ui)
+        .await
+        .unwrap();
+    assert_eq!(applied.applied, vec![created.name.clone()]);
+    assert!(applied.created.is_none());
+    let said = ui.said.join("\n");
+    assert!(
+        said.contains(&format!("Applied migration `{}`", created.name)),
+        "{said}"
+    );
+    assert!(said.contains("now in sync"), "{said}");
+    assert!(!said.contains("Already in sync"), "{said}");
+    let mut ui = Scripted::default();
+    commands::dev(&renamed, &DevOptions::default(), &mut ui)
+        .await
+        .unwrap();
+    assert!(ui.said.join("\n").contains("Already in sync"));
 
     // db push on another database, twice: the second push has nothing to do.
     let Some(db2) = TestDb::new(backend).await else {

@@ -223,7 +223,17 @@ async fn added_column(
         return Ok(());
     }
     match rows(conn, table).await? {
-        Amount::Known(0) => {}
+        // Empty here, so the step runs here; but the same migration fails on any database
+        // where the table has rows, such as production. Say so, in the terminal and in the
+        // migration, instead of passing in silence.
+        Amount::Known(0) => lint.warnings.push(format!(
+            "Added the required column `{}` to the `{table}` table without a default value. The \
+             table is empty here, so this step runs here, but it fails on any database where \
+             the table has rows (production): give the column a default, make it optional, or \
+             edit the migration (`--create-only`) to add it as optional, fill it, then make it \
+             required.",
+            c.name
+        )),
         Amount::Known(n) => lint.unexecutable.push(format!(
             "Added the required column `{}` to the `{table}` table without a default value. \
              There {} {n} row{} in this table, it is not possible to execute this step.",

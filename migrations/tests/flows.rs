@@ -591,7 +591,69 @@ async fn status_never_creates_the_database_and_deploy_says_when_it_does(backend:
     }
 }
 
+/// A required column without a default added to a table that is empty in development runs
+/// there, but would fail on a production table with rows: `dev` says so in the terminal and in
+/// the migration. With rows, it refuses.
+async fn required_column_on_an_empty_table_is_flagged(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    commands::dev(
+        &project(&db, tmp.path(), V1),
+        &DevOptions::default(),
+        &mut Silent,
+    )
+    .await
+    .unwrap();
+    let v = project(
+        &db,
+        tmp.path(),
+        &V1.replace("name  String?", "name  String?\n  age   Int"),
+    );
+    let mut ui = Scripted::default();
+    let report = commands::dev(&v, &DevOptions::default(), &mut ui)
+        .await
+        .unwrap();
+    assert!(report.created_applied);
+    let said = ui.said.join("\n");
+    assert!(
+        said.contains("`age`") && said.contains("fails on any database where the table has rows"),
+        "{backend:?}: {said}"
+    );
+    let created = report.created.unwrap();
+    let sql = std::fs::read_to_string(created.dir.join("migration.sql")).unwrap();
+    assert!(sql.starts_with("/*\n  Warnings:"), "{sql}");
+    assert!(
+        sql.contains("fails on any database where the table has rows"),
+        "{sql}"
+    );
+    // With a row, the same kind of step is refused.
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO {} ({}, {}) VALUES ('a@x.io', 1)",
+            q(&db, "User"),
+            q(&db, "email"),
+            q(&db, "age")
+        ),
+    )
+    .await;
+    let more = project(
+        &db,
+        tmp.path(),
+        &V1.replace("name  String?", "name  String?\n  age   Int\n  rank  Int"),
+    );
+    match commands::dev(&more, &DevOptions::default(), &mut Silent).await {
+        Err(MigrateError::DataLossNotAccepted(msg)) => {
+            assert!(msg.contains("`rank`") && msg.contains("1 row"), "{msg}")
+        }
+        other => panic!("{backend:?}: expected a refusal, got {other:?}"),
+    }
+}
+
 on_every_database!(
+    required_column_on_an_empty_table_is_flagged,
     status_never_creates_the_database_and_deploy_says_when_it_does,
     dev_deploy_status_and_data_loss,
     failure_and_recovery,

@@ -39,6 +39,11 @@ pub(crate) enum MigrateCommand {
         /// Do not regenerate the client afterwards.
         #[arg(long)]
         skip_generate: bool,
+        /// The database to replay migrations on (emptied first). Without it: the datasource's
+        /// `shadowDatabaseUrl`, else `SHADOW_DATABASE_URL`, else a temporary database created
+        /// on the main database's server (which needs the right to create databases).
+        #[arg(long, value_name = "URL")]
+        shadow_database_url: Option<String>,
     },
     /// Apply pending migrations, in order, and record them. For CI and production: never asks.
     Deploy {
@@ -279,11 +284,15 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
             create_only,
             accept_data_loss,
             skip_generate,
+            shadow_database_url,
         } => rt.block_on(async {
-            let project = match load_project(&schema) {
+            let mut project = match load_project(&schema) {
                 Ok(p) => p,
                 Err(e) => return fail(&e),
             };
+            if let Some(url) = shadow_database_url {
+                project.shadow_url = Some(url);
+            }
             let options = DevOptions {
                 name,
                 create_only,

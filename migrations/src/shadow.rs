@@ -70,7 +70,21 @@ impl ShadowDatabase {
             )));
         };
         let name = format!("quarry_shadow_{}", crate::util::random_suffix());
-        connection::create_database(main, &name).await?;
+        connection::create_database(main, &name)
+            .await
+            .map_err(|e| match e {
+                MigrateError::Database { source, .. } if is_denied(&source) => {
+                    MigrateError::MissingDatabase(format!(
+                        "Could not create a shadow database on the server of DATABASE_URL: {source}\n\
+                         The user needs the right to create databases (PostgreSQL: CREATEDB; \
+                         MySQL: CREATE). Or give the shadow database a database of its own, \
+                         emptied before every use: `--shadow-database-url URL`, the \
+                         `SHADOW_DATABASE_URL` variable, or `shadowDatabaseUrl` in the \
+                         datasource block."
+                    ))
+                }
+                other => other,
+            })?;
         Ok(ShadowDatabase {
             url: connection::with_database(main, &name),
             dropped_by: Cleanup::DropDatabase {
@@ -286,4 +300,16 @@ pub(crate) async fn count_values(
         .and_then(|r| r.first())
         .and_then(Cell::int)
         .unwrap_or(0))
+}
+
+/// Whether creating a database failed for lack of the right to (PostgreSQL 42501, MySQL
+/// 1044/1045/1227).
+fn is_denied(e: &sqlx::Error) -> bool {
+    let Some(d) = e.as_database_error() else {
+        return false;
+    };
+    if let Some(my) = d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(my.number(), 1044 | 1045 | 1227);
+    }
+    d.code().as_deref() == Some("42501")
 }

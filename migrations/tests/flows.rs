@@ -665,6 +665,67 @@ on_every_database!(
 /// A SQLite deploy that queues behind another for longer than the busy timeout keeps waiting,
 /// as PostgreSQL and MySQL deploys wait on their locks, then finds the work done: every
 /// migration is applied exactly once.
+/// A PostgreSQL user without CREATEDB cannot get a temporary shadow database: `migrate dev`
+/// says so and names the three ways to give one, and works with `--shadow-database-url`.
+#[tokio::test]
+async fn a_postgres_user_without_createdb_is_told_how_to_give_a_shadow_database() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let name = quarry_migrate::connection::database_name(&db.url).unwrap();
+    let role = format!("{name}_u");
+    let shadow = format!("{name}_s");
+    exec(&db, &format!("CREATE ROLE \"{role}\" LOGIN NOCREATEDB")).await;
+    exec(
+        &db,
+        &format!("ALTER DATABASE \"{name}\" OWNER TO \"{role}\""),
+    )
+    .await;
+    let user_url = db.url.replacen("://postgres@", &format!("://{role}@"), 1);
+    assert_ne!(user_url, db.url, "the test URL names the postgres user");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = project(&db, tmp.path(), V1);
+    p.url = Some(user_url.clone());
+    match commands::dev(&p, &DevOptions::default(), &mut Silent).await {
+        Err(e @ MigrateError::MissingDatabase(_)) => {
+            let msg = e.to_string();
+            for needle in [
+                "CREATEDB",
+                "--shadow-database-url",
+                "SHADOW_DATABASE_URL",
+                "shadowDatabaseUrl",
+            ] {
+                assert!(msg.contains(needle), "{needle}: {msg}");
+            }
+        }
+        other => panic!("expected the shadow database hint, got {other:?}"),
+    }
+    quarry_migrate::connection::create_database(&db.url, &shadow)
+        .await
+        .unwrap();
+    exec(
+        &db,
+        &format!("ALTER DATABASE \"{shadow}\" OWNER TO \"{role}\""),
+    )
+    .await;
+    p.shadow_url = Some(quarry_migrate::connection::with_database(
+        &user_url, &shadow,
+    ));
+    let report = commands::dev(&p, &DevOptions::default(), &mut Silent)
+        .await
+        .unwrap();
+    assert!(report.created_applied);
+    exec(&db, &format!("REASSIGN OWNED BY \"{role}\" TO postgres")).await;
+    quarry_migrate::connection::drop_database(&db.url, &shadow)
+        .await
+        .unwrap();
+    exec(
+        &db,
+        &format!("DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\""),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn sqlite_deploy_waits_behind_a_long_deploy() {
     let Some(db) = TestDb::new(Backend::Sqlite).await else {

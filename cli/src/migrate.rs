@@ -44,17 +44,26 @@ pub(crate) enum MigrateCommand {
         /// on the main database's server (which needs the right to create databases).
         #[arg(long, value_name = "URL")]
         shadow_database_url: Option<String>,
+        /// Print one JSON document (docs/migrations.md); only with `--create-only`.
+        #[arg(long, requires = "create_only")]
+        json: bool,
     },
     /// Apply pending migrations, in order, and record them. For CI and production: never asks.
     Deploy {
         #[command(flatten)]
         schema: SchemaArg,
+        /// Print one JSON document (docs/migrations.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Show the migration history's state. Exits 1 when migrations are pending, failed, edited
     /// after they were applied, or missing locally.
     Status {
         #[command(flatten)]
         schema: SchemaArg,
+        /// Print one JSON document (docs/migrations.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Drop every table of the database and apply all migrations.
     Reset {
@@ -135,6 +144,9 @@ pub(crate) struct DiffArgs {
     /// Exit 0 when there is no difference, 2 when there is one, 1 on error.
     #[arg(long)]
     exit_code: bool,
+    /// Print one JSON document (docs/migrations.md).
+    #[arg(long)]
+    json: bool,
 }
 
 /// `quarry db ...`
@@ -170,27 +182,49 @@ pub(crate) enum DbCommand {
 /// Prints progress to stdout, warnings to stderr, and asks on the terminal when there is one.
 struct Terminal {
     interactive: bool,
+    /// `--json`: messages are kept for the document instead of printed, and nothing is asked.
+    json: Option<Vec<serde_json::Value>>,
 }
 
 impl Terminal {
     fn new() -> Terminal {
         Terminal {
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+            json: None,
         }
+    }
+
+    fn json(json: bool) -> Terminal {
+        let mut t = Terminal::new();
+        if json {
+            t.json = Some(Vec::new());
+        }
+        t
+    }
+
+    /// The messages kept for a JSON document.
+    fn messages(&mut self) -> serde_json::Value {
+        serde_json::Value::Array(self.json.take().unwrap_or_default())
     }
 }
 
 impl Interaction for Terminal {
     fn info(&mut self, message: &str) {
-        out(&format!("{message}\n"));
+        match &mut self.json {
+            Some(m) => m.push(serde_json::json!({"level": "info", "text": message})),
+            None => out(&format!("{message}\n")),
+        }
     }
 
     fn warn(&mut self, message: &str) {
-        eprintln!("warning: {message}");
+        match &mut self.json {
+            Some(m) => m.push(serde_json::json!({"level": "warning", "text": message})),
+            None => eprintln!("warning: {message}"),
+        }
     }
 
     fn confirm(&mut self, question: &str) -> bool {
-        if !self.interactive {
+        if !self.interactive || self.json.is_some() {
             return false;
         }
         eprint!("{question} [y/N] ");
@@ -265,6 +299,33 @@ fn fail(e: &MigrateError) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// The JSON documents' version: fields are only ever added within one version.
+const JSON_VERSION: u32 = 1;
+
+/// Prints a `--json` document.
+fn emit(doc: serde_json::Value) {
+    out(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    ));
+}
+
+/// A failure as a `--json` document, exit code 1.
+fn fail_json(command: &str, e: &MigrateError, ui: &mut Terminal) -> ExitCode {
+    let code = match e {
+        MigrateError::DatabaseNotFound(_) => Some("P1003"),
+        _ => None,
+    };
+    emit(serde_json::json!({
+        "version": JSON_VERSION,
+        "command": command,
+        "ok": false,
+        "error": {"code": code, "message": e.to_string()},
+        "messages": ui.messages(),
+    }));
+    ExitCode::from(1)
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -285,9 +346,12 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
             accept_data_loss,
             skip_generate,
             shadow_database_url,
+            json,
         } => rt.block_on(async {
+            let mut ui = Terminal::json(json);
             let mut project = match load_project(&schema) {
                 Ok(p) => p,
+                Err(e) if json => return fail_json("migrate dev", &e, &mut ui),
                 Err(e) => return fail(&e),
             };
             if let Some(url) = shadow_database_url {
@@ -298,7 +362,32 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
                 create_only,
                 accept_data_loss,
             };
-            match migrate::dev(&project, &options, &mut ui).await {
+            let result = migrate::dev(&project, &options, &mut ui).await;
+            if json {
+                return match result {
+                    Ok(report) => {
+                        emit(serde_json::json!({
+                            "version": JSON_VERSION,
+                            "command": "migrate dev",
+                            "ok": true,
+                            "created": report.created.as_ref().map(|m| serde_json::json!({
+                                "name": m.name,
+                                "path": m.dir.join("migration.sql"),
+                            })),
+                            "applied": report.applied,
+                            "reset": report.reset,
+                            "data_loss": report.lint.data_loss,
+                            "unexecutable": report.lint.unexecutable,
+                            "warnings": report.lint.warnings,
+                            "rename_hints": report.lint.rename_hints,
+                            "messages": ui.messages(),
+                        }));
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail_json("migrate dev", &e, &mut ui),
+                };
+            }
+            match result {
                 Ok(report) => {
                     match (&report.created, report.created_applied) {
                         (Some(m), true) => out(&format!(
@@ -327,7 +416,31 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
                 Err(e) => fail(&e),
             }
         }),
-        MigrateCommand::Deploy { schema } => rt.block_on(async {
+        MigrateCommand::Deploy { schema, json: true } => rt.block_on(async {
+            let mut ui = Terminal::json(true);
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return fail_json("migrate deploy", &e, &mut ui),
+            };
+            let found = project.migrations.list().map(|l| l.len()).unwrap_or(0);
+            match migrate::deploy(&project, &mut ui).await {
+                Ok(report) => {
+                    emit(serde_json::json!({
+                        "version": JSON_VERSION,
+                        "command": "migrate deploy",
+                        "ok": true,
+                        "found": found,
+                        "applied": report.applied,
+                        "edited": report.edited,
+                        "adopted_from_prisma": report.adopted_from_prisma,
+                        "messages": ui.messages(),
+                    }));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail_json("migrate deploy", &e, &mut ui),
+            }
+        }),
+        MigrateCommand::Deploy { schema, .. } => rt.block_on(async {
             let project = match load_project(&schema) {
                 Ok(p) => p,
                 Err(e) => return fail(&e),
@@ -363,14 +476,40 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
                 Err(e) => fail(&e),
             }
         }),
-        MigrateCommand::Status { schema } => rt.block_on(async {
+        MigrateCommand::Status { schema, json } => rt.block_on(async {
+            let mut ui = Terminal::json(json);
             let project = match load_project(&schema) {
                 Ok(p) => p,
+                Err(e) if json => return fail_json("migrate status", &e, &mut ui),
                 Err(e) => return fail(&e),
             };
-            match migrate::status(&project).await {
-                Ok(report) => print_status(&project, &report),
-                Err(e) => fail(&e),
+            match (migrate::status(&project).await, json) {
+                (Ok(r), true) => {
+                    emit(serde_json::json!({
+                        "version": JSON_VERSION,
+                        "command": "migrate status",
+                        "ok": true,
+                        "up_to_date": r.is_up_to_date(),
+                        "local": r.local,
+                        "applied": r.applied,
+                        "pending": r.pending,
+                        "failed": r.failed.iter().map(|(name, logs)| serde_json::json!({
+                            "name": name,
+                            "logs": logs,
+                        })).collect::<Vec<_>>(),
+                        "edited": r.edited,
+                        "missing_locally": r.missing_locally,
+                        "messages": ui.messages(),
+                    }));
+                    if r.is_up_to_date() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                (Ok(report), false) => print_status(&project, &report),
+                (Err(e), true) => fail_json("migrate status", &e, &mut ui),
+                (Err(e), false) => fail(&e),
             }
         }),
         MigrateCommand::Reset { schema, force } => rt.block_on(async {
@@ -534,18 +673,36 @@ async fn run_diff(args: DiffArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     load_dotenv(&cwd);
     let options = DiffOptions {
-        shadow_database_url: args.shadow_database_url,
+        shadow_database_url: args.shadow_database_url.or_else(|| {
+            std::env::var("SHADOW_DATABASE_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+        }),
         server_url: std::env::var("DATABASE_URL").ok(),
         base_dir: cwd,
     };
     let migration = match migrate::diff_sources(&from, &to, &options).await {
         Ok(m) => m,
+        Err(e) if args.json => return fail_json("migrate diff", &e, &mut Terminal::json(true)),
         Err(e) => {
             eprintln!("error: {e}");
             return error_code;
         }
     };
-    let text = if args.script {
+    let text = if args.json {
+        let doc = serde_json::json!({
+            "version": JSON_VERSION,
+            "command": "migrate diff",
+            "ok": true,
+            "empty": migration.is_empty(),
+            "summary": summarize(&migration),
+            "script": render_script(&migration),
+        });
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        )
+    } else if args.script {
         format!("{}\n", render_script(&migration))
     } else {
         format!("{}\n", summarize(&migration))

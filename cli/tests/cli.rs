@@ -250,3 +250,77 @@ fn deep_nesting_is_reported_not_a_crash() {
         assert!(unchanged == schema, "format left the file as it was");
     }
 }
+
+/// `--json` on `migrate status`, `dev --create-only`, `deploy` and `diff`: one document each,
+/// in the shape docs/migrations.md gives, with the documented exit codes.
+#[test]
+fn migrate_json_documents() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("schema.prisma"), VALID).unwrap();
+    std::fs::write(dir.path().join(".env"), "DATABASE_URL=\"file:./dev.db\"\n").unwrap();
+    let json = |args: &[&str]| -> (serde_json::Value, Option<i32>) {
+        let o = quarry(dir.path(), args);
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", text(&o.stdout)));
+        assert_eq!(doc["version"], 1, "{args:?}");
+        (doc, o.status.code())
+    };
+
+    let (doc, code) = json(&["migrate", "status", "--json"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["error"]["code"], "P1003");
+    assert!(
+        !dir.path().join("dev.db").exists(),
+        "status created nothing"
+    );
+
+    let (doc, code) = json(&[
+        "migrate",
+        "dev",
+        "--create-only",
+        "--json",
+        "--name",
+        "init",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["command"], "migrate dev");
+    let name = doc["created"]["name"].as_str().unwrap().to_string();
+    assert!(name.ends_with("_init"));
+    assert!(doc["messages"].to_string().contains("created at"), "{doc}");
+
+    let (doc, code) = json(&["migrate", "status", "--json"]);
+    assert_eq!(code, Some(1), "a pending migration");
+    assert_eq!(doc["up_to_date"], false);
+    assert_eq!(doc["pending"], serde_json::json!([name]));
+
+    let (doc, code) = json(&["migrate", "deploy", "--json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["applied"], serde_json::json!([name]));
+    assert_eq!(doc["found"], 1);
+
+    let (doc, code) = json(&["migrate", "status", "--json"]);
+    assert_eq!(
+        (code, &doc["up_to_date"]),
+        (Some(0), &serde_json::json!(true))
+    );
+
+    let args = [
+        "migrate",
+        "diff",
+        "--from-empty",
+        "--to-schema",
+        "schema.prisma",
+        "--json",
+    ];
+    let (doc, code) = json(&[&args[..], &["--exit-code"]].concat());
+    assert_eq!(code, Some(2));
+    assert_eq!(doc["empty"], false);
+    assert!(doc["script"].as_str().unwrap().contains("CREATE TABLE"));
+    assert!(doc["summary"].as_str().unwrap().contains("User"));
+
+    // `dev --json` asks nothing, so it only writes (`--create-only`).
+    let o = quarry(dir.path(), &["migrate", "dev", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--create-only"));
+}

@@ -136,11 +136,17 @@ pub fn sqlite_path(url: &str, base: &Path) -> Option<PathBuf> {
         .or_else(|| url.strip_prefix("sqlite:"))?;
     let rest = rest.split('?').next().unwrap_or(rest);
     let path = PathBuf::from(rest);
-    Some(if path.is_absolute() {
+    let path = if path.is_absolute() {
         path
     } else {
         base.join(path)
-    })
+    };
+    // `base/./dev.db` names the same file as `base/dev.db`, which reads better in messages.
+    Some(
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect(),
+    )
 }
 
 /// Splits `scheme://authority/database?query` into (before the database, database, query).

@@ -184,6 +184,11 @@ struct Terminal {
     interactive: bool,
     /// `--json`: messages are kept for the document instead of printed, and nothing is asked.
     json: Option<Vec<serde_json::Value>>,
+    /// The live line of the work in progress (on a terminal): its stop flag and thread.
+    live: Option<(
+        std::sync::Arc<std::sync::atomic::AtomicBool>,
+        std::thread::JoinHandle<()>,
+    )>,
 }
 
 impl Terminal {
@@ -191,6 +196,7 @@ impl Terminal {
         Terminal {
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             json: None,
+            live: None,
         }
     }
 
@@ -220,6 +226,45 @@ impl Interaction for Terminal {
         match &mut self.json {
             Some(m) => m.push(serde_json::json!({"level": "warning", "text": message})),
             None => eprintln!("warning: {message}"),
+        }
+    }
+
+    fn started(&mut self, what: &str) {
+        if self.json.is_some() {
+            return;
+        }
+        if !std::io::stderr().is_terminal() {
+            // Logs get plain lines: what runs, then (from `info`) how long it took.
+            eprintln!("{what}...");
+            return;
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let what = what.to_string();
+        let began = std::time::Instant::now();
+        let thread = std::thread::spawn(move || {
+            const SPIN: [char; 4] = ['|', '/', '-', '\\'];
+            let mut i = 0;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                eprint!(
+                    "\r\x1b[2K{} {what} {}",
+                    SPIN[i % SPIN.len()],
+                    quarry_migrate::elapsed(began.elapsed())
+                );
+                let _ = std::io::stderr().flush();
+                i += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+        });
+        self.live = Some((stop, thread));
+    }
+
+    fn finished(&mut self) {
+        if let Some((stop, thread)) = self.live.take() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            let _ = thread.join();
         }
     }
 

@@ -27,6 +27,11 @@ use std::time::Duration;
 pub trait Interaction {
     /// Progress worth printing.
     fn info(&mut self, message: &str);
+    /// Long work begins (a migration being applied): a terminal may show it live until
+    /// [`Interaction::finished`].
+    fn started(&mut self, _what: &str) {}
+    /// The work [`Interaction::started`] announced is over (successfully or not).
+    fn finished(&mut self) {}
     /// A warning.
     fn warn(&mut self, message: &str);
     /// A yes/no question; `false` when nobody can answer (non-interactive).
@@ -148,8 +153,16 @@ async fn apply_pending_locked(
             }
             continue;
         }
-        if apply_one(conn, m).await? {
-            ui.info(&format!("Applied migration `{}`", m.name));
+        ui.started(&format!("Applying migration `{}`", m.name));
+        let began = std::time::Instant::now();
+        let applied = apply_one(conn, m).await;
+        ui.finished();
+        if applied? {
+            ui.info(&format!(
+                "Applied migration `{}` in {}",
+                m.name,
+                crate::util::elapsed(began.elapsed())
+            ));
             report.applied.push(m.name.clone());
         }
     }

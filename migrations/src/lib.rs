@@ -41,4 +41,4 @@ pub use project::Project;
 pub use render::render_script;
 pub use steps::{Migration, Step};
 pub use summary::summarize;
-pub use util::checksum;
+pub use util::{checksum, elapsed};

@@ -84,6 +84,18 @@ pub(crate) fn new_id(seed: &str) -> String {
 }
 
 /// A short random suffix for temporary database names.
+/// A duration as people read it: `85 ms`, `2.4 s`, `3 min 5 s`.
+pub fn elapsed(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
+    }
+}
+
 pub(crate) fn random_suffix() -> String {
     new_id("suffix").replace('-', "")[..12].to_string()
 }

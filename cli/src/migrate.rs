@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use quarry_migrate::commands::{
     self as migrate, DevOptions, DiffOptions, DiffSource, Interaction, PushOptions,
 };
+use quarry_migrate::migrations_dir::LocalMigration;
 use quarry_migrate::{render_script, summarize, MigrateError, Project};
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -91,6 +92,19 @@ pub(crate) enum MigrateCommand {
     },
     /// Compare two schema sources and print the difference (a summary, or SQL with --script).
     Diff(DiffArgs),
+    /// Flag migration steps that are risky in production: locks or rewrites of large
+    /// PostgreSQL or MySQL tables, and changes that break the running app. Exits 1 when it
+    /// finds any. Silence one statement with `-- quarry-lint: ignore [rule, ...]` before it.
+    Lint {
+        #[command(flatten)]
+        schema: SchemaArg,
+        /// Only the migrations after this one (e.g. the last one already deployed).
+        #[arg(long, value_name = "NAME", conflicts_with = "migrations")]
+        since: Option<String>,
+        /// Only these migrations (folder names); all of them by default.
+        #[arg(value_name = "MIGRATION")]
+        migrations: Vec<String>,
+    },
 }
 
 /// Exactly one of `--applied NAME` and `--rolled-back NAME`.
@@ -623,6 +637,20 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
             }
         }),
         MigrateCommand::Diff(args) => rt.block_on(run_diff(args)),
+        MigrateCommand::Lint {
+            schema,
+            since,
+            migrations,
+        } => {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return Ok(fail(&e)),
+            };
+            match migrate::lint_migrations(&project, &migrations, since.as_deref()) {
+                Ok(checked) => print_lint(&checked),
+                Err(e) => fail(&e),
+            }
+        }
     };
     Ok(code)
 }
@@ -676,6 +704,42 @@ fn print_status(project: &Project, r: &migrate::StatusReport) -> ExitCode {
         }
         ExitCode::from(1)
     }
+}
+
+fn print_lint(checked: &[(LocalMigration, Vec<quarry_migrate::deploy_lint::Finding>)]) -> ExitCode {
+    let mut findings = 0;
+    let mut migrations = 0;
+    for (m, found) in checked {
+        if !found.is_empty() {
+            migrations += 1;
+        }
+        for f in found {
+            findings += 1;
+            out(&format!(
+                "{}:{}: {}: {}\n    {}\n\n",
+                m.dir.join("migration.sql").display(),
+                f.line,
+                f.rule,
+                f.message,
+                f.statement
+            ));
+        }
+    }
+    if findings == 0 {
+        out(&format!(
+            "No risky steps in {} migration{}.\n",
+            checked.len(),
+            plural(checked.len())
+        ));
+        return ExitCode::SUCCESS;
+    }
+    out(&format!(
+        "{findings} risky step{} in {migrations} migration{}. To keep a step as it is, put \
+         `-- quarry-lint: ignore <rule>` on the line before it.\n",
+        plural(findings),
+        plural(migrations)
+    ));
+    ExitCode::from(1)
 }
 
 fn diff_source(

@@ -324,3 +324,52 @@ fn migrate_json_documents() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--create-only"));
 }
+
+/// `migrate lint`: risky production steps, with file and line, exit 1; ignore comments and
+/// `--since` narrow it.
+#[test]
+fn migrate_lint_flags_risky_steps() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("schema.prisma"),
+        "datasource db {\n  provider = \"postgresql\"\n}\n\nmodel User {\n  id Int @id\n}\n",
+    )
+    .unwrap();
+    let m = dir.path().join("migrations");
+    std::fs::create_dir_all(m.join("20260101000000_init")).unwrap();
+    std::fs::create_dir_all(m.join("20260102000000_slim")).unwrap();
+    std::fs::write(m.join("migration_lock.toml"), "provider = \"postgresql\"\n").unwrap();
+    std::fs::write(
+        m.join("20260101000000_init/migration.sql"),
+        "CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL, \"name\" TEXT);\nCREATE INDEX \"User_name_idx\" ON \"User\"(\"name\");\n",
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("20260102000000_slim/migration.sql"),
+        "-- quarry-lint: ignore index-without-concurrently\nCREATE INDEX \"a\" ON \"User\"(\"id\");\nALTER TABLE \"User\" DROP COLUMN \"name\";\n",
+    )
+    .unwrap();
+    let o = quarry(dir.path(), &["migrate", "lint"]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("20260102000000_slim/migration.sql:3: drop-column:"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("index-without-concurrently"),
+        "ignored, and exempt on a new table: {stdout}"
+    );
+    assert!(stdout.contains("1 risky step in 1 migration"), "{stdout}");
+    let o = quarry(dir.path(), &["migrate", "lint", "20260101000000_init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    let o = quarry(
+        dir.path(),
+        &["migrate", "lint", "--since", "20260102000000_slim"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("No risky steps in 0 migrations"));
+    let o = quarry(dir.path(), &["migrate", "lint", "--since", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("no migration `nope`"));
+}

@@ -169,15 +169,54 @@ async fn apply_pending_locked(
     Ok(report)
 }
 
+/// Whether a PostgreSQL migration must run outside a transaction: `CREATE INDEX CONCURRENTLY`
+/// (and its DROP and REINDEX forms) refuses to run inside one.
+fn needs_no_transaction(dialect: Dialect, script: &str) -> bool {
+    dialect == Dialect::Postgres
+        && script.lines().any(|l| {
+            let code = l.split("--").next().unwrap_or("").to_ascii_uppercase();
+            code.contains(" CONCURRENTLY ")
+        })
+}
+
+/// Migrations to check with `migrate lint`: the ones named, or those after `since`, or all.
+pub fn lint_migrations(
+    project: &Project,
+    names: &[String],
+    since: Option<&str>,
+) -> Result<Vec<(LocalMigration, Vec<crate::deploy_lint::Finding>)>> {
+    let local = project.migrations.list()?;
+    for n in names.iter().chain(since.map(str::to_string).as_ref()) {
+        if !local.iter().any(|m| &m.name == n) {
+            return Err(MigrateError::Resolve(format!(
+                "There is no migration `{n}` in {}.",
+                project.migrations.path.display()
+            )));
+        }
+    }
+    let chosen = local.into_iter().filter(|m| {
+        if !names.is_empty() {
+            return names.contains(&m.name);
+        }
+        since.is_none_or(|s| m.name.as_str() > s)
+    });
+    Ok(chosen
+        .map(|m| {
+            let found = crate::deploy_lint::lint_script(&m.script, project.dialect);
+            (m, found)
+        })
+        .collect())
+}
+
 /// Applies one migration and records it. Returns false when another process applied it first.
 async fn apply_one(conn: &mut Connection, m: &LocalMigration) -> Result<bool> {
     let failed = |e: String| MigrateError::MigrationFailed {
         name: m.name.clone(),
         message: e,
     };
-    if conn.dialect() == Dialect::Mysql {
-        // MySQL commits DDL implicitly: record the start first, so a failure halfway through
-        // is visible.
+    if conn.dialect() == Dialect::Mysql || needs_no_transaction(conn.dialect(), &m.script) {
+        // MySQL commits DDL implicitly, and PostgreSQL refuses CONCURRENTLY inside a
+        // transaction: record the start first, so a failure halfway through is visible.
         let id = history::record_started(conn, &m.name, &m.checksum).await?;
         return match conn.execute_script(&m.script).await {
             Ok(()) => {

@@ -16,6 +16,7 @@ pub mod commands;
 mod compare;
 pub mod connection;
 pub mod database;
+pub mod deploy_lint;
 pub mod dialect;
 pub mod diff;
 pub mod error;

@@ -665,6 +665,33 @@ on_every_database!(
 /// A SQLite deploy that queues behind another for longer than the busy timeout keeps waiting,
 /// as PostgreSQL and MySQL deploys wait on their locks, then finds the work done: every
 /// migration is applied exactly once.
+/// What `migrate lint` advises for an index works: a PostgreSQL migration with `CREATE INDEX
+/// CONCURRENTLY` is applied outside a transaction (PostgreSQL refuses it inside one) and
+/// recorded like any other.
+#[tokio::test]
+async fn a_concurrently_built_index_deploys_on_postgres() {
+    let Some(db) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = project(&db, tmp.path(), V1);
+    commands::dev(&p, &DevOptions::default(), &mut Silent)
+        .await
+        .unwrap();
+    let dir = tmp.path().join("migrations/29990101000000_index");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("migration.sql"),
+        "-- CreateIndex\nCREATE INDEX CONCURRENTLY \"User_name_idx\" ON \"User\"(\"name\");\n",
+    )
+    .unwrap();
+    let report = commands::deploy(&p, &mut Silent).await.unwrap();
+    assert_eq!(report.applied, vec!["29990101000000_index".to_string()]);
+    assert!(commands::status(&p).await.unwrap().is_up_to_date());
+    let found = commands::lint_migrations(&p, &[], None).unwrap();
+    assert!(found.iter().all(|(_, f)| f.is_empty()), "{found:?}");
+}
+
 /// A PostgreSQL user without CREATEDB cannot get a temporary shadow database: `migrate dev`
 /// says so and names the three ways to give one, and works with `--shadow-database-url`.
 #[tokio::test]

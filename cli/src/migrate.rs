@@ -48,6 +48,9 @@ pub(crate) enum MigrateCommand {
         /// Print one JSON document (docs/migrations.md); only with `--create-only`.
         #[arg(long, requires = "create_only")]
         json: bool,
+        /// Do not run the seed command when the database is created.
+        #[arg(long)]
+        skip_seed: bool,
     },
     /// Apply pending migrations, in order, and record them. For CI and production: never asks.
     Deploy {
@@ -73,6 +76,9 @@ pub(crate) enum MigrateCommand {
         /// Do not ask for confirmation.
         #[arg(long, short = 'f')]
         force: bool,
+        /// Do not run the seed command afterwards.
+        #[arg(long)]
+        skip_seed: bool,
     },
     /// Mark a migration applied or rolled back in the history, e.g. after fixing a failure.
     Resolve {
@@ -176,6 +182,12 @@ pub(crate) enum DbCommand {
         /// Empty the database first.
         #[arg(long)]
         force_reset: bool,
+    },
+    /// Run the project's seed command (`[package.metadata.quarry] seed` in Cargo.toml) with
+    /// DATABASE_URL set.
+    Seed {
+        #[command(flatten)]
+        schema: SchemaArg,
     },
     /// Run an SQL script against the database.
     Execute {
@@ -406,6 +418,7 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
             skip_generate,
             shadow_database_url,
             json,
+            skip_seed,
         } => rt.block_on(async {
             let mut ui = Terminal::json(json);
             let mut project = match load_project(&schema) {
@@ -448,6 +461,12 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
             }
             match result {
                 Ok(report) => {
+                    // Prisma seeds a database `migrate dev` created.
+                    if report.created_database && !create_only && !skip_seed {
+                        if let Err(e) = quarry_migrate::seed::run(&project, &mut ui) {
+                            return fail(&e);
+                        }
+                    }
                     match (&report.created, report.created_applied) {
                         (Some(m), true) => out(&format!(
                             "\nYour database is now in sync with your schema (migration `{}`).\n",
@@ -571,7 +590,11 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
                 (Err(e), false) => fail(&e),
             }
         }),
-        MigrateCommand::Reset { schema, force } => rt.block_on(async {
+        MigrateCommand::Reset {
+            schema,
+            force,
+            skip_seed,
+        } => rt.block_on(async {
             let project = match load_project(&schema) {
                 Ok(p) => p,
                 Err(e) => return fail(&e),
@@ -593,6 +616,11 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
                         report.applied.len(),
                         plural(report.applied.len())
                     ));
+                    if !skip_seed {
+                        if let Err(e) = quarry_migrate::seed::run(&project, &mut ui) {
+                            return fail(&e);
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),
@@ -860,6 +888,17 @@ pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
                 Err(e) => fail(&e),
             }
         }),
+        DbCommand::Seed { schema } => {
+            let project = match load_project(&schema) {
+                Ok(p) => p,
+                Err(e) => return Ok(fail(&e)),
+            };
+            match quarry_migrate::seed::run(&project, &mut ui) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => fail(&quarry_migrate::seed::not_configured(&project)),
+                Err(e) => fail(&e),
+            }
+        }
         DbCommand::Execute {
             schema,
             file,

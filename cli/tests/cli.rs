@@ -373,3 +373,76 @@ fn migrate_lint_flags_risky_steps() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("no migration `nope`"));
 }
+
+/// `db seed` runs `[package.metadata.quarry] seed` with DATABASE_URL set; `migrate dev` runs it
+/// when it creates the database and `migrate reset` after resetting, unless `--skip-seed`.
+#[test]
+fn the_seed_command_runs_where_prisma_runs_it() {
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::write(p.join("schema.prisma"), VALID).unwrap();
+    std::fs::write(p.join(".env"), "DATABASE_URL=\"file:./dev.db\"\n").unwrap();
+    let lines = || {
+        std::fs::read_to_string(p.join("seeded.txt"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    // Not configured: a clear error saying where to configure it.
+    let o = quarry(p, &["db", "seed"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("[package.metadata.quarry]"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(
+        p.join("Cargo.toml"),
+        "[package]\nname = \"app\"\n\n[package.metadata.quarry]\nseed = \"echo \\\"$DATABASE_URL\\\" >> seeded.txt\"\n",
+    )
+    .unwrap();
+    let o = quarry(p, &["db", "seed"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(p.join("seeded.txt")).unwrap(),
+        "file:./dev.db\n"
+    );
+    std::fs::remove_file(p.join("seeded.txt")).unwrap();
+    let dev = |extra: &[&str]| {
+        let args = [
+            &["migrate", "dev", "--skip-generate", "--name", "init"][..],
+            extra,
+        ]
+        .concat();
+        let o = quarry(p, &args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    };
+    dev(&[]);
+    assert_eq!(lines(), 1, "dev created the database, so it seeded");
+    dev(&[]);
+    assert_eq!(lines(), 1, "the database existed: no seed");
+    assert_eq!(
+        quarry(p, &["migrate", "reset", "--force"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(lines(), 2, "reset seeds");
+    assert_eq!(
+        quarry(p, &["migrate", "reset", "--force", "--skip-seed"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(lines(), 2);
+    std::fs::remove_file(p.join("dev.db")).unwrap();
+    dev(&["--skip-seed"]);
+    assert_eq!(lines(), 2);
+    // A failing seed fails the command.
+    std::fs::write(
+        p.join("Cargo.toml"),
+        "[package.metadata.quarry]\nseed = \"exit 3\"\n",
+    )
+    .unwrap();
+    let o = quarry(p, &["db", "seed"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("failed"), "{}", text(&o.stderr));
+}

@@ -264,7 +264,7 @@ async fn apply_one(conn: &mut Connection, m: &LocalMigration) -> Result<bool> {
 
 /// `migrate deploy`: applies pending migrations, never prompts.
 pub async fn deploy(project: &Project, ui: &mut dyn Interaction) -> Result<DeployReport> {
-    let mut conn = project.connect_or_create(ui).await?;
+    let (mut conn, _) = project.connect_or_create(ui).await?;
     let result = apply_pending(&mut conn, &project.migrations, ui).await;
     conn.close().await;
     result
@@ -632,6 +632,8 @@ pub struct DevReport {
     pub created_applied: bool,
     /// What the lint found in the new migration.
     pub lint: Lint,
+    /// The database did not exist and was created (Prisma then runs the seed).
+    pub created_database: bool,
 }
 
 /// Explains drift: how the database differs from what its migration history produces.
@@ -663,7 +665,7 @@ pub async fn dev(
     project.migrations.check_provider(project.dialect)?;
     let local = project.migrations.list()?;
     let target = project.target();
-    let mut conn = project.connect_or_create(ui).await?;
+    let (mut conn, created) = project.connect_or_create(ui).await?;
     let shadow = ShadowDatabase::create(
         project.dialect,
         project.url.as_deref(),
@@ -673,7 +675,9 @@ pub async fn dev(
     let result = dev_inner(project, options, ui, &local, &target, &mut conn, &shadow).await;
     shadow.cleanup().await;
     conn.close().await;
-    result
+    let mut report = result?;
+    report.created_database = created;
+    Ok(report)
 }
 
 #[allow(clippy::too_many_arguments)]

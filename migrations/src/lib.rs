@@ -26,6 +26,7 @@ pub mod lint;
 pub mod migrations_dir;
 pub mod project;
 pub mod render;
+pub mod seed;
 pub mod shadow;
 pub mod steps;
 pub mod summary;

@@ -117,10 +117,11 @@ impl Project {
 
     /// [`Project::connect`], saying through `ui` when it created the database, as Prisma does
     /// ("PostgreSQL database `app` created at `localhost:5432`").
+    /// The flag is true when the database was created now.
     pub async fn connect_or_create(
         &self,
         ui: &mut dyn crate::commands::Interaction,
-    ) -> Result<Connection> {
+    ) -> Result<(Connection, bool)> {
         let url = self.url()?;
         if self.dialect == Dialect::Sqlite {
             let missing = connection::sqlite_path(url, &self.base_dir).filter(|p| !p.is_file());
@@ -133,8 +134,9 @@ impl Project {
                     "SQLite database `{file}` created at `{}`",
                     path.display()
                 ));
+                return Ok((conn, true));
             }
-            return Ok(conn);
+            return Ok((conn, false));
         }
         match Connection::connect_existing(url, &self.base_dir).await {
             Err(MigrateError::DatabaseNotFound(_)) => {
@@ -148,9 +150,9 @@ impl Project {
                     connection::database_name(url).unwrap_or_default(),
                     connection::server_address(url)
                 ));
-                Ok(conn)
+                Ok((conn, true))
             }
-            other => other,
+            other => other.map(|c| (c, false)),
         }
     }
 

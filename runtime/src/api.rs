@@ -2068,17 +2068,47 @@ impl<M: Model, S: Selection<M>> WriteSelect<'_, M, S> {
     }
 }
 
-/// `update_many` / `delete_many`: how many records were changed.
-pub struct WriteMany<'c, M> {
+/// `update_many` / `delete_many`: how many records were changed. `Op` is [`Updating`] or
+/// [`Deleting`]: only an update can return the records it changed
+/// ([`WriteMany::exec_and_return`]).
+pub struct WriteMany<'c, M, Op = Updating> {
     client: &'c Client,
     filter: Option<query::Filter>,
     data: Option<Vec<(usize, FieldWrite)>>,
     /// Nested writes were given; `update_many` does not take them (as in Prisma).
     nested_given: bool,
-    _m: PhantomData<fn() -> M>,
+    _m: PhantomData<fn() -> (M, Op)>,
 }
 
-impl<M: Model> WriteMany<'_, M> {
+/// [`WriteMany`] of `update_many`.
+#[derive(Debug, Clone, Copy)]
+pub struct Updating;
+
+/// [`WriteMany`] of `delete_many`.
+#[derive(Debug, Clone, Copy)]
+pub struct Deleting;
+
+impl<M: Model + FromRecord> WriteMany<'_, M, Updating> {
+    /// Runs the update and returns the updated records, in one statement (`UPDATE ...
+    /// RETURNING`; Prisma's `updateManyAndReturn`). PostgreSQL and SQLite: MySQL and MariaDB
+    /// cannot return the rows of an UPDATE.
+    pub async fn exec_and_return(self) -> Result<Vec<M>> {
+        if self.nested_given {
+            return Err(Error::InvalidQuery(format!(
+                "{}: update_many does not take nested writes; use update",
+                M::META.name
+            )));
+        }
+        let data = self.data.unwrap_or_default();
+        let result = crate::write::update_many_and_return(self.client, M::META, self.filter, data)
+            .await
+            .map_err(|e| e.with_model(M::META));
+        self.client.wrote(&[M::META]).await;
+        result?.into_iter().map(M::from_record).collect()
+    }
+}
+
+impl<M: Model, Op> WriteMany<'_, M, Op> {
     /// Only records matching `filter` (several calls combine with AND); all without one.
     pub fn filter(mut self, filter: Filter<M>) -> Self {
         and_filter(&mut self.filter, filter);
@@ -2200,7 +2230,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
     }
 
     /// Updates every record matching the filter (all without one); returns how many.
-    pub fn update_many(&self, data: Data<M>) -> WriteMany<'c, M> {
+    pub fn update_many(&self, data: Data<M>) -> WriteMany<'c, M, Updating> {
         WriteMany {
             client: self.client,
             filter: None,
@@ -2211,7 +2241,7 @@ impl<'c, M: Model + FromRecord> Actions<'c, M> {
     }
 
     /// Deletes every record matching the filter (all without one); returns how many.
-    pub fn delete_many(&self) -> WriteMany<'c, M> {
+    pub fn delete_many(&self) -> WriteMany<'c, M, Deleting> {
         WriteMany {
             client: self.client,
             filter: None,
@@ -2361,13 +2391,13 @@ impl<M: Model, R: FromRecord> BatchQuery for Write<'_, M, R> {
     }
 }
 
-impl<M: Model> BatchQuery for WriteMany<'_, M> {
+impl<M: Model, Op> BatchQuery for WriteMany<'_, M, Op> {
     type Output = u64;
     fn run_on<'a>(self, client: &'a Client) -> futures_util::future::LocalBoxFuture<'a, Result<u64>>
     where
         Self: 'a,
     {
-        let q = WriteMany::<M> {
+        let q = WriteMany::<M, Op> {
             client,
             filter: self.filter,
             data: self.data,

@@ -363,9 +363,52 @@ pub async fn update_many(
         client.statement_cache(),
         client.dialect(),
         "update_many",
-        |s| sql::update_statement(s, m, &data, filter.as_ref()),
+        |s| sql::update_statement(s, m, &data, filter.as_ref(), &[]),
     );
     client.execute(&stmt, Some(m.name)).await
+}
+
+/// `update_many_and_return`: changes every record matching `filter` and returns them as they
+/// are now, with one `UPDATE ... RETURNING` (PostgreSQL, SQLite).
+pub async fn update_many_and_return(
+    client: &Client,
+    m: &'static ModelMeta,
+    filter: Option<crate::query::Filter>,
+    data: Vec<(usize, FieldWrite)>,
+) -> Result<Vec<Record>> {
+    if client.dialect() == crate::sql::Dialect::Mysql {
+        return Err(Error::InvalidQuery(
+            "update_many(...).exec_and_return() needs UPDATE ... RETURNING, which MySQL and \
+             MariaDB do not have (as in Prisma, updateManyAndReturn is PostgreSQL and SQLite \
+             only); use exec() and read the records back"
+                .into(),
+        ));
+    }
+    let data = update_values(m, data);
+    let args = FindArgs {
+        filter,
+        ..Default::default()
+    };
+    if data.is_empty() {
+        // Nothing to set: the matching records, unchanged.
+        return load::find_many(client, m, &args, crate::query::RelationLoadStrategy::Query).await;
+    }
+    let all: Vec<usize> = (0..m.fields.len()).collect();
+    let specs: Vec<ColumnSpec> = m.fields.iter().map(ColumnSpec::Field).collect();
+    let stmt = sql::compile(
+        client.statement_cache(),
+        client.dialect(),
+        "update_many_returning",
+        |s| sql::update_statement(s, m, &data, args.filter.as_ref(), &all),
+    );
+    let rows = client.fetch(&stmt, &specs, m.name).await?;
+    Ok(rows
+        .into_iter()
+        .map(|values| Record {
+            values,
+            ..Default::default()
+        })
+        .collect())
 }
 
 /// `delete_many`: removes every record matching `filter`; returns how many.

@@ -509,6 +509,17 @@ async fn every_kind_of_write_invalidates_what_it_changed() {
         assert!(u[0].posts.iter().all(|p| p.published), "{ctx}");
 
         let (ctx,) = after!(
+            "update_many_and_return",
+            c.post()
+                .update_many(Data::new().set(post::title(), "R2"))
+                .exec_and_return()
+                .await
+                .unwrap()
+        );
+        let (u, _) = users().exec_with_info().await.unwrap();
+        assert!(u[0].posts.iter().all(|p| p.title == "R2"), "{ctx}");
+
+        let (ctx,) = after!(
             "delete",
             c.post().delete(post::by_slug("d")).exec().await.unwrap()
         );

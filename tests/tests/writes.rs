@@ -2,6 +2,7 @@
 //! updates, typed errors and referential actions, on SQLite, PostgreSQL and MariaDB.
 
 use quarry::{Data, Error};
+use quarry_tests::db::Backend;
 use quarry_tests::generated::blog::{comment, post, profile, tag, user, Role};
 use quarry_tests::{blog, on_every_backend};
 
@@ -500,4 +501,77 @@ on_every_backend!(on_update_cascade_follows_a_changed_key, blog, |f| {
         .unwrap()
         .unwrap();
     assert_eq!(p.author_id, 1000, "{b:?}");
+});
+
+on_every_backend!(update_many_and_return_returns_what_it_changed, blog, |f| {
+    let (c, b) = (&f.client, f.backend);
+    let a = c
+        .user()
+        .create(user::create("a@example.com"))
+        .exec()
+        .await
+        .unwrap();
+    for slug in ["x", "y", "z"] {
+        c.post()
+            .create(post::create(slug, slug, a.id))
+            .exec()
+            .await
+            .unwrap();
+    }
+    let q = || {
+        c.post()
+            .update_many(
+                Data::new()
+                    .set(post::published(), true)
+                    .increment(post::view_count(), 5),
+            )
+            .filter(post::slug().not("z"))
+    };
+    if b == Backend::Mysql {
+        let e = q().exec_and_return().await.unwrap_err();
+        assert!(e.to_string().contains("RETURNING"), "{e}");
+        assert_eq!(
+            c.post()
+                .count()
+                .filter(post::published().equals(true))
+                .exec()
+                .await
+                .unwrap(),
+            0,
+            "refused before anything ran"
+        );
+        return;
+    }
+    let mut changed = q().exec_and_return().await.unwrap();
+    changed.sort_by(|l, r| l.slug.cmp(&r.slug));
+    let got: Vec<(&str, bool, i32)> = changed
+        .iter()
+        .map(|p| (p.slug.as_str(), p.published, p.view_count))
+        .collect();
+    assert_eq!(got, [("x", true, 5), ("y", true, 5)], "{b:?}");
+    // As stored: the records read back equal the ones returned (updatedAt included).
+    let x = c
+        .post()
+        .find_unique(post::by_slug("x"))
+        .exec()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(x, changed[0]);
+    // Nothing to set: the matching records, unchanged; nothing matching: none.
+    let same = c
+        .post()
+        .update_many(Data::new())
+        .filter(post::slug().equals("z"))
+        .exec_and_return()
+        .await
+        .unwrap();
+    assert_eq!(same.len(), 1);
+    assert!(!same[0].published);
+    let none = q()
+        .filter(post::slug().equals("nope"))
+        .exec_and_return()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 });

@@ -199,12 +199,17 @@ pub(crate) fn update_statement(
     m: &'static ModelMeta,
     data: &[(usize, FieldWrite)],
     filter: Option<&Filter>,
+    returning: &[usize],
 ) {
     s.sql("UPDATE ");
     table(s, m);
     s.sql(" SET ");
     set_list(s, m, data);
     rows_matching(s, m, filter);
+    if !returning.is_empty() {
+        s.sql(" RETURNING ");
+        column_list(s, m, returning);
+    }
 }
 
 /// `DELETE FROM t WHERE <rows matching filter>`.

@@ -907,6 +907,28 @@ impl<'c, M: Model, R: FromRecord> FindFirst<'c, M, R> {
 }
 
 impl<'c, M: Model, R: FromRecord> FindFirst<'c, M, R> {
+    /// Reads only these fields of the record; the result is a tuple of their values (`None`
+    /// when nothing matches).
+    pub fn select<S: Selection<M>>(self, selection: S) -> SelectFirst<'c, M, S> {
+        SelectFirst {
+            inner: self.inner.take(1).select(selection),
+        }
+    }
+
+    /// Also counts related records; the result becomes `(record, (count, ...))`.
+    pub fn count_relations<C: RelationCounts<M>>(
+        self,
+        counts: C,
+    ) -> FindFirst<'c, M, (R, C::Output)>
+    where
+        C::Output: CountValues,
+    {
+        FindFirst {
+            inner: self.inner.count_relations(counts),
+            or_throw: self.or_throw,
+        }
+    }
+
     /// Runs the query; [`Error::RecordNotFound`] when nothing matches.
     pub async fn exec_or_throw(self) -> Result<R> {
         let op = if self.or_throw {
@@ -918,6 +940,31 @@ impl<'c, M: Model, R: FromRecord> FindFirst<'c, M, R> {
             model: M::META.name,
             operation: op,
         })
+    }
+}
+
+/// `find_first(...).select(...)` / `find_unique(...).select(...)`: the selected fields of the
+/// record, if any.
+pub struct SelectFirst<'c, M, S> {
+    inner: SelectMany<'c, M, S>,
+}
+
+impl<M: Model, S: Selection<M>> SelectFirst<'_, M, S> {
+    /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
+    pub fn cache(mut self, strategy: CacheStrategy) -> Self {
+        self.inner = self.inner.cache(strategy);
+        self
+    }
+
+    /// Runs the query: `None` when nothing matches.
+    pub async fn exec(self) -> Result<Option<S::Output>> {
+        Ok(self.exec_with_info().await?.0)
+    }
+
+    /// Runs the query; also gives the result's cache status.
+    pub async fn exec_with_info(self) -> Result<(Option<S::Output>, CacheInfo)> {
+        let (mut rows, info) = self.inner.exec_with_info().await?;
+        Ok((rows.pop(), info))
     }
 }
 

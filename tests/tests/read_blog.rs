@@ -991,3 +991,52 @@ on_every_backend!(
         assert_eq!(c.raw().statements_executed() - before, 2, "{backend:?}");
     }
 );
+
+on_every_backend!(
+    find_unique_and_find_first_select_and_count,
+    fixture,
+    |f, backend| {
+        let c = &f.client;
+        let picked = c
+            .user()
+            .find_unique(user::by_id(2))
+            .select((user::email(), user::name()))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(
+            picked,
+            Some(("bob@example.org".to_string(), None)),
+            "{backend:?}"
+        );
+        let none = c
+            .user()
+            .find_unique(user::by_id(99))
+            .select((user::email(),))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(none, None);
+        let (alice, (posts, comments)) = c
+            .user()
+            .find_first()
+            .order_by(user::id().asc())
+            .count_relations((user::posts(), user::comments()))
+            .exec()
+            .await
+            .unwrap()
+            .expect("alice");
+        assert_eq!((alice.id, posts, comments), (1, 2, 1), "{backend:?}");
+        let (bob, (published,)) = c
+            .user()
+            .find_unique(user::by_email("bob@example.org"))
+            .count_relations((
+                user::posts().with(post::find().filter(post::published().equals(true))),
+            ))
+            .exec()
+            .await
+            .unwrap()
+            .expect("bob");
+        assert_eq!((bob.id, published), (2, 1), "{backend:?}");
+    }
+);

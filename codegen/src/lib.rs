@@ -693,9 +693,25 @@ impl<'s> Generator<'s> {
             .iter()
             .enumerate()
             .map(|(pos, fid)| (pos, *fid, m.field(*fid)))
-            .filter(|(_, _, f)| f.arity != Arity::List)
             .map(|(pos, fid, f)| {
                 let fname = self.names.handle(id, fid);
+                if f.arity == Arity::List {
+                    // A scalar list: its own handle, whose filters and writes are a list's.
+                    let mut element = f.clone();
+                    element.arity = Arity::Required;
+                    let ty = self.rust_type(&element, &quote!(super));
+                    let doc = format!(
+                        " The `{}` scalar list, for `has`, `has_every`, `has_some`, `is_empty`, \
+                         `equals`, and `Data::set_list`/`Data::push`.",
+                        f.name
+                    );
+                    return quote! {
+                        #[doc = #doc]
+                        pub fn #fname() -> ::quarry::api::ListField<super::#model, #ty> {
+                            ::quarry::api::ListField::new(#pos)
+                        }
+                    };
+                }
                 let ty = self.rust_type(f, &quote!(super));
                 let doc = format!(
                     " The `{}` field, for filters, ordering, selection and aggregates.",

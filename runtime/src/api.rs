@@ -514,6 +514,74 @@ impl<M: Model, B: BaseType> Field<M, Option<B>> {
     }
 }
 
+/// A scalar list field (PostgreSQL arrays), e.g. `post::tags()`; `T` is the element type.
+pub struct ListField<M, T> {
+    index: usize,
+    _p: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M, T> Clone for ListField<M, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, T> Copy for ListField<M, T> {}
+
+impl<M, T> std::fmt::Debug for ListField<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ListField({})", self.index)
+    }
+}
+
+impl<M: Model, T: BaseType> ListField<M, T> {
+    /// The list field at column `index` (generated code).
+    pub fn new(index: usize) -> Self {
+        ListField {
+            index,
+            _p: PhantomData,
+        }
+    }
+
+    fn op(self, op: ScalarOp) -> Filter<M> {
+        Filter::new(query::Filter::Scalar {
+            field: self.index,
+            op,
+            insensitive: false,
+        })
+    }
+
+    fn values<V: Into<T>>(values: impl IntoIterator<Item = V>) -> Vec<Value> {
+        values.into_iter().map(|v| v.into().into_value()).collect()
+    }
+
+    /// The list contains `value`.
+    pub fn has(self, value: impl Into<T>) -> Filter<M> {
+        self.op(ScalarOp::Has(value.into().into_value()))
+    }
+
+    /// The list contains every one of `values`.
+    pub fn has_every<V: Into<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        self.op(ScalarOp::HasEvery(Self::values(values)))
+    }
+
+    /// The list contains at least one of `values`.
+    pub fn has_some<V: Into<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        self.op(ScalarOp::HasSome(Self::values(values)))
+    }
+
+    /// The list is empty (`true`) or not (`false`). A NULL list, which Prisma's migrations
+    /// allow, is neither, as in Prisma.
+    pub fn is_empty(self, empty: bool) -> Filter<M> {
+        self.op(ScalarOp::IsEmpty(empty))
+    }
+
+    /// The list is exactly `values`, in that order.
+    pub fn equals<V: Into<T>>(self, values: impl IntoIterator<Item = V>) -> Filter<M> {
+        self.op(ScalarOp::Equals(Value::List(Self::values(values))))
+    }
+}
+
 /// Implemented by generated markers, one per relation field.
 pub trait RelationField: 'static {
     /// The model holding the relation field.
@@ -1916,9 +1984,24 @@ impl<M: Model> Data<M> {
         self.with(field.index, FieldWrite::Set(Value::Null))
     }
 
-    /// Sets a list field (PostgreSQL scalar lists).
-    pub fn set_list<B: BaseType>(self, field: Field<M, Vec<B>>, values: Vec<B>) -> Self {
-        self.with(field.index, FieldWrite::Set(values.into_value()))
+    /// Sets a scalar list (PostgreSQL): `Data::new().set_list(post::tags(), ["rust", "db"])`.
+    pub fn set_list<B: BaseType, V: Into<B>>(
+        self,
+        field: ListField<M, B>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        let values = values.into_iter().map(|v| v.into().into_value()).collect();
+        self.with(field.index, FieldWrite::Set(Value::List(values)))
+    }
+
+    /// Appends to a scalar list, atomically in the database (updates only; Prisma's `push`).
+    pub fn push<B: BaseType, V: Into<B>>(
+        self,
+        field: ListField<M, B>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        let values = values.into_iter().map(|v| v.into().into_value()).collect();
+        self.with(field.index, FieldWrite::Push(Value::List(values)))
     }
 
     /// Adds `by` to a number, atomically in the database (updates only).

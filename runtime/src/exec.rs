@@ -703,7 +703,12 @@ impl PgColumn {
     /// Enum labels travel as text in both wire formats.
     fn for_spec(type_name: &str, spec: Option<&ColumnSpec>) -> PgColumn {
         match (PgColumn::of(type_name), spec) {
-            (PgColumn::Other, Some(s)) if s.kind() == ScalarKind::Enum => PgColumn::Text,
+            // An enum's label is text; an enum list is an array (the general decoder's).
+            (PgColumn::Other, Some(s))
+                if s.kind() == ScalarKind::Enum && !matches!(s, ColumnSpec::Field(f) if f.list) =>
+            {
+                PgColumn::Text
+            }
             (kind, _) => kind,
         }
     }
@@ -927,7 +932,10 @@ fn decode_postgres(
                     .collect::<std::result::Result<_, String>>()?,
             )
         }
-        t if t.ends_with("[]") => Value::List(
+        // Arrays of other element types, enum arrays among them (PostgreSQL names those after
+        // the enum: `_Mood`), read as their elements' text, which `coerce` turns into the
+        // field's kind.
+        t if t.ends_with("[]") || matches!(spec, ColumnSpec::Field(f) if f.list) => Value::List(
             row.try_get_unchecked::<Vec<String>, _>(i)
                 .map_err(err)?
                 .into_iter()

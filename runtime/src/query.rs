@@ -67,6 +67,12 @@ pub enum ScalarOp {
     IsNotNull,
     /// A scalar list contains the value (PostgreSQL arrays).
     Has(Value),
+    /// A scalar list contains every one of the values.
+    HasEvery(Vec<Value>),
+    /// A scalar list contains at least one of the values.
+    HasSome(Vec<Value>),
+    /// A scalar list is empty (`true`) or not (`false`); a NULL list is neither.
+    IsEmpty(bool),
 }
 
 /// Relation filter quantifiers.

@@ -50,7 +50,7 @@ pub(crate) fn insert_values(
             FieldWrite::Set(v) => values.push((c, v)),
             _ => {
                 return Err(Error::InvalidQuery(format!(
-                    "{}.{}: increment, decrement, multiply and divide only apply to updates",
+                    "{}.{}: increment, decrement, multiply, divide and push only apply to updates",
                     m.name, m.fields[c].name
                 )))
             }

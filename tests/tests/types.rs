@@ -2608,3 +2608,121 @@ async fn postgres_lists_of_every_type_read_back() {
     assert_eq!(second.documents, [json!({"k": 1})]);
     assert_eq!(second.blobs, [vec![1, 2]]);
 }
+
+/// Scalar list filters (`has`, `has_every`, `has_some`, `is_empty`, `equals`) and writes
+/// (`set_list`, `push`) on PostgreSQL, enums included; a NULL list is neither empty nor not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_list_filters_and_writes() {
+    use quarry_tests::generated::scalar_lists::{sample, Client, Mood};
+    let Some(db) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let raw = quarry::Client::connect(&db.url).await.unwrap();
+    let schema = std::fs::read_to_string(
+        quarry_tests::workspace_root().join("tests/schemas/scalar_lists.prisma"),
+    )
+    .unwrap();
+    for stmt in create_statements(&schema, Backend::Postgres) {
+        raw.execute_raw(&stmt, vec![]).await.unwrap();
+    }
+    let c = Client::from_client(raw);
+    let s = |id: i32, texts: &[&str], moods: &[Mood]| {
+        sample::create(id)
+            .set_list(sample::texts(), texts.iter().copied())
+            .set_list(sample::moods(), moods.iter().copied())
+            .set_list(sample::ints(), [id, id * 10])
+    };
+    c.sample()
+        .create(s(1, &["a", "b"], &[Mood::Happy]))
+        .exec()
+        .await
+        .unwrap();
+    c.sample()
+        .create(s(2, &["b", "c"], &[Mood::Sad, Mood::Happy]))
+        .exec()
+        .await
+        .unwrap();
+    c.sample().create(s(3, &[], &[])).exec().await.unwrap();
+    c.sample().create(sample::create(4)).exec().await.unwrap(); // NULL lists
+    let ids = |f: quarry::Filter<quarry_tests::generated::scalar_lists::Sample>| {
+        let c = c.clone();
+        async move {
+            let mut v: Vec<i32> = c
+                .sample()
+                .find_many()
+                .filter(f)
+                .exec()
+                .await
+                .unwrap()
+                .iter()
+                .map(|s| s.id)
+                .collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(ids(sample::texts().has("b")).await, [1, 2]);
+    assert_eq!(ids(sample::texts().has_every(["b", "c"])).await, [2]);
+    assert_eq!(
+        ids(sample::texts().has_some(["a", "c", "zz"])).await,
+        [1, 2]
+    );
+    assert_eq!(ids(sample::texts().is_empty(true)).await, [3]);
+    assert_eq!(ids(sample::texts().is_empty(false)).await, [1, 2]);
+    assert_eq!(ids(sample::texts().equals(["b", "c"])).await, [2]);
+    assert_eq!(
+        ids(sample::texts().equals(["c", "b"])).await,
+        Vec::<i32>::new(),
+        "order counts"
+    );
+    assert_eq!(ids(sample::moods().has(Mood::Sad)).await, [2]);
+    assert_eq!(ids(sample::moods().has_some([Mood::Happy])).await, [1, 2]);
+    assert_eq!(ids(sample::ints().has(20)).await, [2]);
+    // Writes: replace, and append (also to a NULL list).
+    c.sample()
+        .update(
+            sample::by_id(1),
+            quarry::Data::new()
+                .push(sample::texts(), ["z"])
+                .push(sample::moods(), [Mood::Sad]),
+        )
+        .exec()
+        .await
+        .unwrap();
+    let one = c
+        .sample()
+        .find_unique(sample::by_id(1))
+        .exec()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(one.texts, ["a", "b", "z"]);
+    assert_eq!(one.moods, [Mood::Happy, Mood::Sad]);
+    let four = c
+        .sample()
+        .update(
+            sample::by_id(4),
+            quarry::Data::new().push(sample::texts(), ["x", "y"]),
+        )
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(four.texts, ["x", "y"]);
+    let n = c
+        .sample()
+        .update_many(quarry::Data::new().set_list(sample::texts(), ["same"]))
+        .filter(sample::texts().has("b"))
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(n, 2, "samples 1 and 2 have b");
+    assert_eq!(ids(sample::texts().equals(["same"])).await, [1, 2]);
+    // Push is an update: a create refuses it.
+    let e = c
+        .sample()
+        .create(sample::create(5).push(sample::texts(), ["a"]))
+        .exec()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("push"), "{e}");
+}

@@ -243,6 +243,18 @@ impl KeyWriter {
                 self.u8(13);
                 self.value(v);
             }
+            ScalarOp::HasEvery(vs) => {
+                self.u8(14);
+                self.values(vs);
+            }
+            ScalarOp::HasSome(vs) => {
+                self.u8(15);
+                self.values(vs);
+            }
+            ScalarOp::IsEmpty(e) => {
+                self.u8(16);
+                self.u8(u8::from(*e));
+            }
         }
     }
 

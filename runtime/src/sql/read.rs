@@ -272,11 +272,27 @@ fn scalar_filter(
             s.bind(&pattern, None);
             s.sql(LIKE_ESCAPE);
         }
+        // Containment binds an array of the column's type (enum arrays need their cast, which
+        // a lone element bound as text would not get).
         ScalarOp::Has(v) => {
-            s.bind(v, None);
-            s.sql(" = ANY(");
             column(s, alias, m, field);
-            s.sql(")");
+            s.sql(" @> ");
+            s.bind_array(std::slice::from_ref(v), &m.fields[field]);
+        }
+        ScalarOp::HasEvery(vs) => {
+            column(s, alias, m, field);
+            s.sql(" @> ");
+            s.bind_array(vs, &m.fields[field]);
+        }
+        ScalarOp::HasSome(vs) => {
+            column(s, alias, m, field);
+            s.sql(" && ");
+            s.bind_array(vs, &m.fields[field]);
+        }
+        ScalarOp::IsEmpty(empty) => {
+            s.sql("cardinality(");
+            column(s, alias, m, field);
+            s.sql(if *empty { ") = 0" } else { ") > 0" });
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum FieldWrite {
     Multiply(Value),
     /// `col = col / n`
     Divide(Value),
+    /// `col = col || values` (scalar lists: appends).
+    Push(Value),
 }
 
 fn column_list(s: &mut dyn Sink, m: &'static ModelMeta, cols: &[usize]) {
@@ -110,6 +112,14 @@ fn set_list(s: &mut dyn Sink, m: &'static ModelMeta, data: &[(usize, FieldWrite)
                 (" DIV ", v)
             }
             FieldWrite::Divide(v) => (" / ", v),
+            FieldWrite::Push(v) => {
+                // A NULL list (what a create without the list stores) takes the values.
+                s.sql("COALESCE(");
+                s.ident(f.column);
+                s.sql(", '{}') || ");
+                s.bind(v, Some(f));
+                continue;
+            }
         };
         s.ident(f.column);
         s.sql(op);

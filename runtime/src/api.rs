@@ -694,6 +694,16 @@ impl<R: ManyRelationField, T> Relation<R, T> {
 }
 
 impl<R: OneRelationField, T> Relation<R, T> {
+    /// Orders by a key of the related record: `post::author().order_by(user::name().asc())`
+    /// (Prisma's `orderBy: { author: { name: 'asc' } }`); nests through further to-one
+    /// relations. Records without a related record sort as NULL.
+    pub fn order_by(self, order: OrderBy<R::Child>) -> OrderBy<R::Parent> {
+        OrderBy::new(query::OrderBy::Relation {
+            relation: R::INDEX,
+            order: Box::new(order.inner),
+        })
+    }
+
     /// The related record exists and matches.
     pub fn is(self, f: Filter<R::Child>) -> Filter<R::Parent> {
         Self::relation_filter(Quantifier::Is, f)

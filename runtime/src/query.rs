@@ -134,6 +134,14 @@ pub enum OrderBy {
         /// Direction.
         direction: Direction,
     },
+    /// By an ordering key of the related record of a to-one relation (Prisma's
+    /// `orderBy: { author: { name: asc } }`), to any depth.
+    Relation {
+        /// Relation index (a to-one relation).
+        relation: usize,
+        /// The key on the related model.
+        order: Box<OrderBy>,
+    },
 }
 
 /// How included relations are loaded.

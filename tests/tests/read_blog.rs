@@ -1040,3 +1040,96 @@ on_every_backend!(
         assert_eq!((bob.id, published), (2, 1), "{backend:?}");
     }
 );
+
+on_every_backend!(order_by_a_to_one_relations_field, fixture, |f, backend| {
+    use quarry::RelationLoadStrategy;
+    let c = &f.client;
+    let slugs = |posts: Vec<db::Post>| posts.into_iter().map(|p| p.slug).collect::<Vec<_>>();
+    let by_author_email = c
+        .post()
+        .find_many()
+        .order_by(post::author().order_by(user::email().desc()))
+        .order_by(post::slug().asc())
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(
+        slugs(by_author_email),
+        ["fast", "draft", "hello"],
+        "{backend:?}"
+    );
+    // Bob has no name: NULL, placed as asked.
+    for (nulls_first, expected) in [
+        (true, ["fast", "draft", "hello"]),
+        (false, ["draft", "hello", "fast"]),
+    ] {
+        let name = user::name().asc();
+        let name = if nulls_first {
+            name.nulls_first()
+        } else {
+            name.nulls_last()
+        };
+        let posts = c
+            .post()
+            .find_many()
+            .order_by(post::author().order_by(name))
+            .order_by(post::slug().asc())
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(
+            slugs(posts),
+            expected,
+            "{backend:?} nulls_first={nulls_first}"
+        );
+    }
+    // Two relations deep: comment -> post -> author.
+    for (dir, expected) in [(true, ["c1", "c2", "c3"]), (false, ["c3", "c1", "c2"])] {
+        let key = if dir {
+            user::email().asc()
+        } else {
+            user::email().desc()
+        };
+        let ids: Vec<String> = c
+            .comment()
+            .find_many()
+            .order_by(comment::post().order_by(post::author().order_by(key)))
+            .order_by(comment::id().asc())
+            .exec()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, expected, "{backend:?}");
+    }
+    // Inside an include, with both strategies.
+    for strategy in [RelationLoadStrategy::Query, RelationLoadStrategy::Join] {
+        let p =
+            c.post()
+                .find_unique(post::by_slug("hello"))
+                .include(post::comments().with(
+                    comment::find().order_by(comment::author().order_by(user::email().desc())),
+                ))
+                .exec()
+                .await
+                .unwrap()
+                .unwrap();
+        let _ = strategy;
+        let ids: Vec<&str> = p.comments.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["c2", "c1"], "{backend:?}");
+        let posts =
+            c.post()
+                .find_many()
+                .filter(post::slug().equals("hello"))
+                .include(post::comments().with(
+                    comment::find().order_by(comment::author().order_by(user::email().desc())),
+                ))
+                .relation_load_strategy(strategy)
+                .exec()
+                .await
+                .unwrap();
+        let ids: Vec<&str> = posts[0].comments.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["c2", "c1"], "{backend:?} {strategy:?}");
+    }
+});

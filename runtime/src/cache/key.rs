@@ -297,6 +297,11 @@ impl KeyWriter {
                 self.agg(aggregate);
                 self.direction(*direction);
             }
+            OrderBy::Relation { relation, order } => {
+                self.u8(3);
+                self.n(*relation as u64);
+                self.order(order);
+            }
         }
     }
 

@@ -476,8 +476,14 @@ fn models_of_having(m: &'static ModelMeta, h: &Having, out: &mut Vec<&'static st
 }
 
 fn models_of_order(m: &'static ModelMeta, o: &OrderBy, out: &mut Vec<&'static str>) {
-    if let OrderBy::RelationCount { relation, .. } = o {
-        add(out, m.relation(*relation).related.name);
+    match o {
+        OrderBy::RelationCount { relation, .. } => add(out, m.relation(*relation).related.name),
+        OrderBy::Relation { relation, order } => {
+            let related = m.relation(*relation).related;
+            add(out, related.name);
+            models_of_order(related, order, out);
+        }
+        OrderBy::Field { .. } | OrderBy::Aggregate { .. } => {}
     }
 }
 

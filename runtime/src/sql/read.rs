@@ -398,55 +398,65 @@ fn order_sql(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, o: &OrderBy,
         (Direction::Asc, false) | (Direction::Desc, true) => " ASC",
         _ => " DESC",
     };
+    let (direction, nulls) = order_leaf(o);
+    let nulls = nulls.map(|n| match (n, reverse) {
+        (Nulls::First, false) | (Nulls::Last, true) => Nulls::First,
+        _ => Nulls::Last,
+    });
+    if let (Some(n), false) = (nulls, s.dialect().supports_nulls_ordering()) {
+        order_expr(s, m, alias, o);
+        s.sql(if n == Nulls::First {
+            " IS NULL DESC, "
+        } else {
+            " IS NULL ASC, "
+        });
+    }
+    order_expr(s, m, alias, o);
+    s.sql(flip(direction));
+    if s.dialect().supports_nulls_ordering() {
+        match nulls {
+            Some(Nulls::First) => s.sql(" NULLS FIRST"),
+            Some(Nulls::Last) => s.sql(" NULLS LAST"),
+            None => {}
+        }
+    }
+}
+
+/// The direction and NULL placement of an ordering key (of the innermost key, through
+/// relations).
+fn order_leaf(o: &OrderBy) -> (Direction, Option<Nulls>) {
     match o {
         OrderBy::Field {
-            field,
-            direction,
-            nulls,
-        } => {
-            let nulls = nulls.map(|n| match (n, reverse) {
-                (Nulls::First, false) | (Nulls::Last, true) => Nulls::First,
-                _ => Nulls::Last,
-            });
-            if let (Some(n), false) = (nulls, s.dialect().supports_nulls_ordering()) {
-                column(s, alias, m, *field);
-                s.sql(if n == Nulls::First {
-                    " IS NULL DESC, "
-                } else {
-                    " IS NULL ASC, "
-                });
-            }
-            column(s, alias, m, *field);
-            s.sql(flip(*direction));
-            if s.dialect().supports_nulls_ordering() {
-                match nulls {
-                    Some(Nulls::First) => s.sql(" NULLS FIRST"),
-                    Some(Nulls::Last) => s.sql(" NULLS LAST"),
-                    None => {}
-                }
-            }
+            direction, nulls, ..
+        } => (*direction, *nulls),
+        OrderBy::RelationCount { direction, .. } | OrderBy::Aggregate { direction, .. } => {
+            (*direction, None)
         }
-        OrderBy::RelationCount {
-            relation,
-            direction,
-        } => {
-            relation_count(
-                s,
-                m,
-                alias,
-                &RelationCount {
-                    relation: *relation,
-                    filter: None,
-                },
-            );
-            s.sql(flip(*direction));
-        }
-        OrderBy::Aggregate {
-            aggregate,
-            direction,
-        } => {
-            aggregate_sql(s, m, alias, aggregate);
-            s.sql(flip(*direction));
+        OrderBy::Relation { order, .. } => order_leaf(order),
+    }
+}
+
+/// What an ordering key sorts by, without its direction. A to-one relation's key is a
+/// correlated subquery on the related record (one row at most, or none: NULL).
+fn order_expr(s: &mut dyn Sink, m: &'static ModelMeta, alias: usize, o: &OrderBy) {
+    match o {
+        OrderBy::Field { field, .. } => column(s, alias, m, *field),
+        OrderBy::RelationCount { relation, .. } => relation_count(
+            s,
+            m,
+            alias,
+            &RelationCount {
+                relation: *relation,
+                filter: None,
+            },
+        ),
+        OrderBy::Aggregate { aggregate, .. } => aggregate_sql(s, m, alias, aggregate),
+        OrderBy::Relation { relation, order } => {
+            s.sql("(SELECT ");
+            order_expr(s, m.relation(*relation).related, alias + 1, order);
+            s.sql(" FROM ");
+            related_from_where(s, m, alias, *relation, None);
+            s.sql(")");
         }
     }
 }

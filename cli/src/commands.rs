@@ -156,12 +156,13 @@ pub(crate) fn init(provider: &str, schema: &Path) -> CliResult {
         .filter(|d| !d.as_os_str().is_empty())
         .map_or_else(|| Path::new(".env").to_path_buf(), |d| d.join(".env"));
     let env_text = std::fs::read_to_string(&env).unwrap_or_default();
-    if env_text
-        .lines()
-        .any(|l| l.trim_start().starts_with("DATABASE_URL"))
-    {
+    let already = dotenvy::from_read_iter(env_text.as_bytes())
+        .flatten()
+        .any(|(k, _)| k == "DATABASE_URL");
+    if already {
         out(&format!(
-            "{} already sets DATABASE_URL; left as it is.\n",
+            "Wrote {}. {} already sets DATABASE_URL; left as it is.\n",
+            schema.display(),
             env.display()
         ));
     } else {
@@ -171,12 +172,39 @@ pub(crate) fn init(provider: &str, schema: &Path) -> CliResult {
         }
         new.push_str(&format!("DATABASE_URL=\"{url}\"\n"));
         std::fs::write(&env, new)?;
+        out(&format!(
+            "Wrote {} and DATABASE_URL in {}.\n",
+            schema.display(),
+            env.display()
+        ));
     }
-    out(&format!(
-        "Wrote {} and DATABASE_URL in {}.\nNext: edit the schema, then `quarry migrate dev --name init`.\n",
-        schema.display(),
-        env.display()
-    ));
+    // Secrets and the local database stay out of version control.
+    let gitignore = env.with_file_name(".gitignore");
+    let mut ignore = std::fs::read_to_string(&gitignore).unwrap_or_default();
+    let mut wanted = vec![".env"];
+    if url.starts_with("file:") {
+        wanted.extend(["dev.db", "dev.db-journal"]);
+    }
+    let missing: Vec<&str> = wanted
+        .into_iter()
+        .filter(|w| !ignore.lines().any(|l| l.trim() == *w))
+        .collect();
+    if !missing.is_empty() {
+        if !ignore.is_empty() && !ignore.ends_with('\n') {
+            ignore.push('\n');
+        }
+        for m in &missing {
+            ignore.push_str(m);
+            ignore.push('\n');
+        }
+        std::fs::write(&gitignore, ignore)?;
+        out(&format!(
+            "Added {} to {}.\n",
+            missing.join(", "),
+            gitignore.display()
+        ));
+    }
+    out("Next: edit the schema, then `quarry migrate dev --name init`.\n");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -314,28 +314,13 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// Loads `KEY=value` lines of a `.env` file into the environment (existing variables win).
+/// Loads a `.env` file into the environment, as dotenv reads it (existing variables win).
 fn load_dotenv(dir: &Path) {
-    let Ok(text) = std::fs::read_to_string(dir.join(".env")) else {
+    let Ok(items) = dotenvy::from_path_iter(dir.join(".env")) else {
         return;
     };
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let key = key.trim();
-        let value = value.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-            .unwrap_or(value);
-        if std::env::var_os(key).is_none() {
+    for (key, value) in items.flatten() {
+        if std::env::var_os(&key).is_none() {
             std::env::set_var(key, value);
         }
     }

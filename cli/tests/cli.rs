@@ -207,6 +207,38 @@ fn init_writes_a_valid_schema_and_env_and_never_overwrites() {
         Some(0)
     );
     assert_eq!(quarry(dir.path(), &["init"]).status.code(), Some(1));
+    let ignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == ".env") && ignore.lines().any(|l| l == "dev.db"));
+    // Over an existing .env that sets DATABASE_URL (with an inline comment): left alone, and
+    // said so, not claimed as written.
+    let other = tempdir();
+    std::fs::write(
+        other.path().join(".env"),
+        "DATABASE_URL=file:./mine.db # mine\n",
+    )
+    .unwrap();
+    std::fs::write(other.path().join(".gitignore"), ".env\n").unwrap();
+    let o = quarry(other.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(0));
+    let said = text(&o.stdout);
+    assert!(said.contains("already sets DATABASE_URL"), "{said}");
+    assert!(!said.contains("and DATABASE_URL in"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(other.path().join(".env")).unwrap(),
+        "DATABASE_URL=file:./mine.db # mine\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.path().join(".gitignore")).unwrap(),
+        ".env\ndev.db\ndev.db-journal\n"
+    );
+    // The CLI reads that .env as dotenv does: the comment is not part of the path.
+    let o = quarry(other.path(), &["migrate", "status"]);
+    assert!(
+        text(&o.stderr).contains("mine.db` does not exist"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!text(&o.stderr).contains("# mine"), "{}", text(&o.stderr));
     let pg = quarry(
         dir.path(),
         &[

@@ -1044,6 +1044,13 @@ impl<'s> Generator<'s> {
             }
         });
         let client = &self.names.client;
+        let provider = match self.schema.provider() {
+            Some(p) => {
+                let name = p.as_str();
+                quote!(::core::option::Option::Some(#name))
+            }
+            None => quote!(::core::option::Option::None),
+        };
         quote! {
             /// A connection to the database, with one accessor per model.
             #[allow(dead_code)]
@@ -1055,18 +1062,20 @@ impl<'s> Generator<'s> {
             // Accessors are named after models, whatever conventions those names break.
             #[allow(dead_code, clippy::wrong_self_convention, clippy::should_implement_trait)]
             impl #client {
-                /// Connects to `url` (`file:`, `postgresql://`, `mysql://`).
+                /// Connects to `url`, which must be for the schema's provider.
                 pub async fn connect(url: &::core::primitive::str) -> ::quarry::Result<Self> {
-                    ::core::result::Result::Ok(Self { inner: ::quarry::Client::connect(url).await? })
+                    Self::connect_with(url, ::core::default::Default::default()).await
                 }
 
                 /// Connects to `DATABASE_URL` (from the environment or a `.env` file).
                 pub async fn from_env() -> ::quarry::Result<Self> {
-                    ::core::result::Result::Ok(Self { inner: ::quarry::Client::from_env().await? })
+                    Self::connect_with(&::quarry::client::database_url()?, ::core::default::Default::default()).await
                 }
 
-                /// Connects with options (relation load strategy, base folder for SQLite paths).
-                pub async fn connect_with(url: &::core::primitive::str, options: ::quarry::ConnectOptions) -> ::quarry::Result<Self> {
+                /// Connects with options (relation load strategy, base folder for SQLite paths,
+                /// cache); the URL must be for the schema's provider.
+                pub async fn connect_with(url: &::core::primitive::str, mut options: ::quarry::ConnectOptions) -> ::quarry::Result<Self> {
+                    options.provider = options.provider.or(#provider);
                     ::core::result::Result::Ok(Self { inner: ::quarry::Client::connect_with(url, options).await? })
                 }
 

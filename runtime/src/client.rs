@@ -126,6 +126,9 @@ pub struct ConnectOptions {
     /// The relation load strategy of queries that do not choose one; when `None`, the faster
     /// one for the database ([`RelationLoadStrategy::default_for`]).
     pub relation_load_strategy: Option<RelationLoadStrategy>,
+    /// The schema's provider (`sqlite`, `postgresql`, `mysql`): a URL for another database is
+    /// a configuration error. Generated clients set it.
+    pub provider: Option<&'static str>,
     /// The query result cache; when `None`, the one `QUARRY_CACHE_URL` names, if set
     /// ([`crate::cache::CacheOptions::from_url`]). Reads use it only when they ask to
     /// (`.cache(strategy)`).
@@ -248,6 +251,9 @@ impl Client {
     /// Connects with options.
     pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Client> {
         let (url, params) = split_params(url.trim())?;
+        if let Some(provider) = options.provider {
+            check_provider(&url, provider)?;
+        }
         let connect_timeout = params.connect_timeout.unwrap_or(Duration::from_secs(5));
         let config = pool_config(&params);
         let connecting = async {
@@ -877,6 +883,32 @@ fn connect_error(e: sqlx::Error, target: &str) -> Error {
     }
 }
 
+/// A URL for the schema's provider, or a configuration error that says which is which (a
+/// client generated for MySQL must not open a SQLite file).
+fn check_provider(url: &str, provider: &str) -> Result<()> {
+    let scheme_ok = match provider {
+        "sqlite" => url.starts_with("file:") || url.starts_with("sqlite:"),
+        "postgresql" | "postgres" => {
+            url.starts_with("postgresql://") || url.starts_with("postgres://")
+        }
+        "mysql" => url.starts_with("mysql://") || url.starts_with("mariadb://"),
+        _ => true,
+    };
+    if scheme_ok {
+        return Ok(());
+    }
+    let expected = match provider {
+        "sqlite" => "`file:`",
+        "mysql" => "`mysql://`",
+        _ => "`postgresql://`",
+    };
+    Err(Error::Configuration(format!(
+        "the schema's provider is `{provider}`, so the database URL must start with {expected}, \
+         not `{}`",
+        redact(url)
+    )))
+}
+
 /// Which database a URL reaches, for the cache's namespace: without password and driver
 /// parameters, with the scheme's spellings made one.
 fn database_identity(url: &str, base_dir: Option<&Path>) -> String {
@@ -929,29 +961,13 @@ pub fn database_url() -> Result<String> {
     ))
 }
 
-/// Reads `KEY=value` from `.env` text (quotes removed, `export` allowed, comments skipped).
+/// The value of `key` in `.env` text, read as dotenv reads it: quotes, escapes, `export`,
+/// and comments (a `#` after whitespace ends an unquoted value).
 pub fn env_file_value(text: &str, key: &str) -> Option<String> {
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((k, v)) = line.split_once('=') else {
-            continue;
-        };
-        if k.trim() != key {
-            continue;
-        }
-        let v = v.trim();
-        let unquoted = v
-            .strip_prefix('"')
-            .and_then(|s| s.strip_suffix('"'))
-            .or_else(|| v.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
-            .unwrap_or(v);
-        return Some(unquoted.to_string());
-    }
-    None
+    dotenvy::from_read_iter(text.as_bytes())
+        .filter_map(|item| item.ok())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
 
 #[cfg(test)]
@@ -1010,5 +1026,12 @@ mod tests {
             Some("file:./dev.db")
         );
         assert_eq!(env_file_value(text, "MISSING"), None);
+        // An inline comment is not part of the value (it once named the SQLite file).
+        let text = "DATABASE_URL=file:./dev2.db # local sqlite\nQUOTED=\"a # b\"\n";
+        assert_eq!(
+            env_file_value(text, "DATABASE_URL").as_deref(),
+            Some("file:./dev2.db")
+        );
+        assert_eq!(env_file_value(text, "QUOTED").as_deref(), Some("a # b"));
     }
 }

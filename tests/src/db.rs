@@ -34,6 +34,18 @@ impl Backend {
     }
 }
 
+/// The provider a database URL is for: the tests run one generated client (the blog's, whose
+/// schema says `sqlite`) on every database, so they tell the client which one it is on.
+pub fn provider_of(url: &str) -> &'static str {
+    if url.starts_with("postgres") {
+        "postgresql"
+    } else if url.starts_with("mysql") || url.starts_with("mariadb") {
+        "mysql"
+    } else {
+        "sqlite"
+    }
+}
+
 /// A database that exists for one test. Dropping it drops the database (best effort).
 pub struct TestDb {
     /// The URL of the fresh database.

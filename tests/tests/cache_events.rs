@@ -59,6 +59,7 @@ async fn an_outage_is_warned_about_once() {
     let c = db::Client::connect_with(
         &test_db.url,
         quarry::ConnectOptions {
+            provider: Some(quarry_tests::db::provider_of(&test_db.url)),
             cache: Some(o),
             ..Default::default()
         },

@@ -344,3 +344,29 @@ on_every_backend!(
         assert_eq!(err.prisma_code(), Some("P2010"), "{b:?}: {err}");
     }
 );
+
+/// A generated client refuses a URL for another database than its schema's provider, with a
+/// message that names both; options can say which database a client is used on.
+#[tokio::test]
+async fn a_generated_client_checks_the_url_against_its_provider() {
+    use quarry_tests::generated::blog as db;
+    for url in ["mysql://root@127.0.0.1:1/x", "postgresql://u@127.0.0.1:1/x"] {
+        let e = db::Client::connect(url).await.unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("provider is `sqlite`") && msg.contains("`file:`"),
+            "{msg}"
+        );
+    }
+    // Told otherwise, it goes on (and here finds nothing listening).
+    let e = db::Client::connect_with(
+        "postgresql://u@127.0.0.1:1/x",
+        quarry::ConnectOptions {
+            provider: Some("postgresql"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(!e.to_string().contains("provider is"), "{e}");
+}

@@ -27,6 +27,7 @@ async fn proxied(
     let client = db::Client::connect_with(
         &url,
         quarry::ConnectOptions {
+            provider: Some(quarry_tests::db::provider_of(&url)),
             relation_load_strategy: Some(RelationLoadStrategy::Query),
             ..Default::default()
         },

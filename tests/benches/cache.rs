@@ -29,7 +29,7 @@ async fn cached(url: &str, options: CacheOptions) -> db::Client {
     db::Client::connect_with(
         url,
         quarry::ConnectOptions {
-            provider: Some(quarry_tests::db::provider_of(&url)),
+            provider: Some(quarry_tests::db::provider_of(url)),
             cache: Some(options),
             ..Default::default()
         },

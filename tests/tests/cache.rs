@@ -64,7 +64,7 @@ async fn connect(url: &str, cache: CacheOptions) -> db::Client {
     db::Client::connect_with(
         url,
         quarry::ConnectOptions {
-            provider: Some(quarry_tests::db::provider_of(&url)),
+            provider: Some(quarry_tests::db::provider_of(url)),
             cache: Some(cache),
             ..Default::default()
         },

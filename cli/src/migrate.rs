@@ -190,14 +190,15 @@ pub(crate) enum DbCommand {
         schema: SchemaArg,
     },
     /// Run an SQL script against the database.
+    #[command(group(clap::ArgGroup::new("input").required(true).args(["file", "stdin"])))]
     Execute {
         #[command(flatten)]
         schema: SchemaArg,
         /// The script file.
-        #[arg(long, value_name = "FILE", group = "input", required = true)]
+        #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
         /// Read the script from standard input.
-        #[arg(long, group = "input")]
+        #[arg(long)]
         stdin: bool,
         /// The database (default: the schema's datasource, or DATABASE_URL).
         #[arg(long, value_name = "URL")]
@@ -352,7 +353,16 @@ fn has_quarry_generator(project: &Project) -> bool {
 
 fn fail(e: &MigrateError) -> ExitCode {
     eprintln!("error: {e}");
-    ExitCode::from(1)
+    exit_code(e)
+}
+
+/// 2 for a schema that cannot be found or read (as every command exits on usage and I/O
+/// errors), 1 for every other failure.
+fn exit_code(e: &MigrateError) -> ExitCode {
+    match e {
+        MigrateError::SchemaNotLoaded(_) => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
 }
 
 /// The JSON documents' version: fields are only ever added within one version.
@@ -379,7 +389,7 @@ fn fail_json(command: &str, e: &MigrateError, ui: &mut Terminal) -> ExitCode {
         "error": {"code": code, "message": e.to_string()},
         "messages": ui.messages(),
     }));
-    ExitCode::from(1)
+    exit_code(e)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -478,3 +478,33 @@ fn the_seed_command_runs_where_prisma_runs_it() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("failed"), "{}", text(&o.stderr));
 }
+
+/// A schema that cannot be found is exit code 2 in every command (usage and I/O errors), and
+/// `db execute`'s usage line shows `--file` and `--stdin` as alternatives.
+#[test]
+fn a_missing_schema_is_exit_2_everywhere() {
+    let dir = tempdir();
+    for args in [
+        &["validate"][..],
+        &["generate"],
+        &["migrate", "dev"],
+        &["migrate", "status"],
+        &["migrate", "status", "--json"],
+        &["migrate", "deploy"],
+        &["migrate", "lint"],
+        &["db", "push"],
+        &["db", "seed"],
+    ] {
+        let o = quarry(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        let said = text(&o.stderr) + &text(&o.stdout);
+        assert!(said.contains("Could not find a schema"), "{args:?}: {said}");
+        assert!(!said.contains("The schema is invalid"), "{args:?}: {said}");
+    }
+    let o = quarry(dir.path(), &["db", "execute"]);
+    assert!(
+        text(&o.stderr).contains("<--file <FILE>|--stdin>"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -47,6 +47,10 @@ pub enum MigrateError {
     /// The schema does not validate.
     #[error("The schema is invalid:\n{0}")]
     InvalidSchema(String),
+    /// No schema was found, or its files could not be read (the CLI exits 2, as for any
+    /// usage or I/O error).
+    #[error("{0}")]
+    SchemaNotLoaded(String),
     /// Nothing says which database to use.
     #[error("{0}")]
     MissingDatabase(String),

@@ -31,7 +31,7 @@ impl Project {
     /// Locates, loads and validates the schema (`--schema`, else Prisma's default places).
     pub fn load(schema_path: Option<&Path>, cwd: &Path) -> Result<Project> {
         let loaded = quarry_schema::load::locate_and_load(schema_path, cwd)
-            .map_err(|e| MigrateError::InvalidSchema(e.to_string()))?;
+            .map_err(|e| MigrateError::SchemaNotLoaded(e.to_string()))?;
         let validated = quarry_schema::validate(&loaded.sources);
         let schema = match validated.schema {
             Some(s) if !validated.diagnostics.has_errors() => s,

@@ -149,6 +149,12 @@ pub fn sqlite_path(url: &str, base: &Path) -> Option<PathBuf> {
     )
 }
 
+/// The file name of a SQLite database, as Prisma's messages name it.
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
+}
+
 /// Splits `scheme://authority/database?query` into (before the database, database, query).
 fn split_database(url: &str) -> Option<(&str, &str, Option<&str>)> {
     let (base, query) = match url.split_once('?') {
@@ -317,11 +323,9 @@ impl Connection {
         if Dialect::from_url(url) == Some(Dialect::Sqlite) {
             if let Some(path) = sqlite_path(url, base) {
                 if !path.is_file() {
-                    let file = path
-                        .file_name()
-                        .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
                     return Err(MigrateError::DatabaseNotFound(format!(
-                        "Database `{file}` does not exist at `{}`.",
+                        "Database `{}` does not exist at `{}`.",
+                        file_name(&path),
                         path.display()
                     )));
                 }

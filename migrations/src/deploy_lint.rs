@@ -26,47 +26,6 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Every rule's name and what it is about.
-pub const RULES: &[(&str, &str)] = &[
-    (
-        "index-without-concurrently",
-        "CREATE INDEX on an existing PostgreSQL table blocks writes while it builds",
-    ),
-    (
-        "column-type-change",
-        "changing a column's type rewrites the table under an exclusive lock",
-    ),
-    (
-        "set-not-null",
-        "SET NOT NULL on PostgreSQL scans the table under an exclusive lock",
-    ),
-    (
-        "foreign-key-validation",
-        "adding a foreign key validates every row while both tables are locked",
-    ),
-    (
-        "unique-constraint",
-        "ADD CONSTRAINT ... UNIQUE builds its index while the table is locked",
-    ),
-    (
-        "required-column-without-default",
-        "a NOT NULL column without a default fails on a table with rows",
-    ),
-    (
-        "drop-column",
-        "code that is still running selects the column",
-    ),
-    ("drop-table", "code that is still running reads the table"),
-    (
-        "rename-column",
-        "code that is still running uses the old name",
-    ),
-    (
-        "rename-table",
-        "code that is still running uses the old name",
-    ),
-];
-
 /// Checks one migration script written for `dialect`. SQLite has no rules: it has no other
 /// sessions to block, and its table redefinitions (create, copy, drop, rename) are how it
 /// changes a table.

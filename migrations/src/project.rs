@@ -127,11 +127,9 @@ impl Project {
             let missing = connection::sqlite_path(url, &self.base_dir).filter(|p| !p.is_file());
             let conn = self.connect().await?;
             if let Some(path) = missing {
-                let file = path
-                    .file_name()
-                    .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
                 ui.info(&format!(
-                    "SQLite database `{file}` created at `{}`",
+                    "SQLite database `{}` created at `{}`",
+                    connection::file_name(&path),
                     path.display()
                 ));
                 return Ok((conn, true));

@@ -364,7 +364,15 @@ mod redis_store {
 
         async fn run<T: redis::FromRedisValue>(&self, cmd: redis::Cmd) -> StoreResult<T> {
             let mut conn = self.connection().await?;
-            match tokio::time::timeout(self.timeout, cmd.query_async::<T>(&mut conn)).await {
+            self.within(cmd.query_async::<T>(&mut conn)).await
+        }
+
+        /// A Redis answer within the store's timeout, or why not.
+        async fn within<T>(
+            &self,
+            answer: impl std::future::Future<Output = redis::RedisResult<T>>,
+        ) -> StoreResult<T> {
+            match tokio::time::timeout(self.timeout, answer).await {
                 Ok(r) => r.map_err(|e| e.to_string()),
                 Err(_) => Err(format!(
                     "Redis did not answer within {} ms",
@@ -448,10 +456,7 @@ mod redis_store {
                     .ignore();
             }
             let mut conn = conn;
-            match tokio::time::timeout(self.timeout, pipe.query_async::<()>(&mut conn)).await {
-                Ok(r) => r.map_err(|e| e.to_string()),
-                Err(_) => Err("Redis did not answer in time".into()),
-            }
+            self.within(pipe.query_async::<()>(&mut conn)).await
         }
 
         pub(super) async fn try_lock(&self, key: &str, hold: Duration) -> StoreResult<bool> {

@@ -183,6 +183,23 @@ pub(crate) enum DbCommand {
         #[arg(long)]
         force_reset: bool,
     },
+    /// Read an existing database into the schema (introspection). Names, docs and order of
+    /// what the schema already has are kept; the datasource and generator blocks stay as they
+    /// are.
+    Pull {
+        #[command(flatten)]
+        schema: SchemaArg,
+        /// Print the schema to stdout instead of writing the file.
+        #[arg(long)]
+        print: bool,
+        /// Start from the database alone: drop the schema's models and enums (its datasource
+        /// and generator blocks stay) instead of merging with them.
+        #[arg(long)]
+        force: bool,
+        /// The database (default: the schema's datasource, or DATABASE_URL).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// Run the project's seed command (`[package.metadata.quarry] seed` in Cargo.toml) with
     /// DATABASE_URL set.
     Seed {
@@ -883,6 +900,12 @@ pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
                 Err(e) => fail(&e),
             }
         }),
+        DbCommand::Pull {
+            schema,
+            print,
+            force,
+            url,
+        } => rt.block_on(db_pull(&schema, print, force, url)),
         DbCommand::Seed { schema } => {
             let project = match load_project(&schema) {
                 Ok(p) => p,
@@ -939,4 +962,103 @@ pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
         }),
     };
     Ok(code)
+}
+
+/// `db pull`: introspects the database and prints or writes the schema.
+async fn db_pull(schema: &SchemaArg, print: bool, force: bool, url: Option<String>) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    load_dotenv(&cwd);
+    let loaded = match quarry_schema::load::locate_and_load(schema.schema.as_deref(), &cwd) {
+        Ok(l) => l,
+        Err(e) => return fail(&MigrateError::SchemaNotLoaded(e.to_string())),
+    };
+    load_dotenv(&loaded.base_dir());
+    let validated = quarry_schema::validate(&loaded.sources);
+    let ir = match validated.schema {
+        Some(s) if !validated.diagnostics.has_errors() => s,
+        _ => {
+            return fail(&MigrateError::InvalidSchema(
+                validated
+                    .diagnostics
+                    .render(&loaded.sources, quarry_schema::Color::Never),
+            ))
+        }
+    };
+    let project = match Project::from_schema(ir, loaded.base_dir()) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let url = match url {
+        Some(u) if quarry_migrate::Dialect::from_url(&u) == Some(project.dialect) => u,
+        Some(u) => {
+            return fail(&MigrateError::InvalidUrl {
+                url: quarry_migrate::connection::redact(&u),
+                reason: format!(
+                    "the schema's provider is `{}`; change the datasource's provider to pull \
+                     from another kind of database",
+                    project.dialect.provider()
+                ),
+            })
+        }
+        None => match project.url() {
+            Ok(u) => u.to_string(),
+            Err(e) => return fail(&e),
+        },
+    };
+    // The generator and datasource blocks stay as the user wrote them, in their order.
+    let mut blocks: Vec<quarry_schema::Span> =
+        project.schema.generators.iter().map(|g| g.span).collect();
+    if let Some(ds) = &project.schema.datasource {
+        blocks.push(ds.span);
+    }
+    blocks.sort_by_key(|s| (s.file.0, s.start));
+    let header: Vec<&str> = blocks.iter().map(|s| loaded.sources.slice(*s)).collect();
+    let header = header.join("\n\n");
+    if !print && loaded.paths.len() != 1 {
+        return fail(&MigrateError::InvalidSchema(format!(
+            "{} is a multi-file schema; `db pull` writes single-file schemas only. Use `db pull \
+             --print` and move the models into your files.",
+            loaded.root.display()
+        )));
+    }
+    let started = std::time::Instant::now();
+    let existing = (!force).then_some(&project.schema);
+    let pulled =
+        match quarry_migrate::commands::db_pull(&url, &project.base_dir, existing, &header).await {
+            Ok(p) => p,
+            Err(e) => return fail(&e),
+        };
+    if print {
+        // As `prisma db pull --print` prints it, byte for byte.
+        print!("{}\n\n", pulled.schema);
+        if !pulled.warnings.is_empty() {
+            eprint!("\n{}", pulled.warnings);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let path = &loaded.paths[0];
+    let tmp = path.with_extension("prisma.quarry-tmp");
+    let written = std::fs::write(&tmp, &pulled.schema).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return fail(&MigrateError::Io {
+            path: path.clone(),
+            source: e,
+        });
+    }
+    if !pulled.warnings.is_empty() {
+        eprintln!("{}", pulled.warnings);
+    }
+    let what = match (pulled.models, pulled.enums) {
+        (m, 0) => format!("{m} model{}", plural(m)),
+        (0, e) => format!("{e} enum{}", plural(e)),
+        (m, e) => format!("{m} model{} and {e} enum{}", plural(m), plural(e)),
+    };
+    out(&format!(
+        "Introspected {what} and wrote {} into {} in {}\n\nRun `quarry generate` to update the client.\n",
+        if pulled.models + pulled.enums == 1 { "it" } else { "them" },
+        path.display(),
+        quarry_migrate::elapsed(started.elapsed()),
+    ));
+    ExitCode::SUCCESS
 }

@@ -6,7 +6,7 @@
 //! go through [`Interaction`]; the CLI decides how to ask.
 //! Must not know: terminal output or argument parsing.
 
-use crate::connection::Connection;
+use crate::connection::{self, Connection};
 use crate::database::DatabaseSchema;
 use crate::dialect::Dialect;
 use crate::diff::diff;
@@ -914,4 +914,28 @@ pub async fn db_execute(url: &str, base_dir: &Path, script: &str) -> Result<()> 
         .map_err(MigrateError::db("The script failed"));
     conn.close().await;
     result
+}
+
+/// `db pull`: reads the database at `url` and renders it as a Prisma schema (see
+/// [`crate::pull`]). It never creates the database, and an empty one is
+/// [`MigrateError::EmptyDatabase`] (Prisma's P4001).
+pub async fn db_pull(
+    url: &str,
+    base_dir: &Path,
+    existing: Option<&quarry_schema::ir::Schema>,
+    header: &str,
+) -> Result<crate::pull::Pulled> {
+    let mut conn = Connection::connect_existing(url, base_dir).await?;
+    let result = async {
+        let db = introspect(&mut conn).await?;
+        let extras = crate::introspect::introspect_extras(&mut conn).await?;
+        Ok((db, extras))
+    }
+    .await;
+    conn.close().await;
+    let (db, extras) = result?;
+    if db.tables.is_empty() && db.enums.is_empty() {
+        return Err(MigrateError::EmptyDatabase(connection::redact(url)));
+    }
+    Ok(crate::pull::render(&db, &extras, existing, header))
 }

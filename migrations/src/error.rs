@@ -58,6 +58,12 @@ pub enum MigrateError {
     /// (Prisma's P1003).
     #[error("P1003: {0}")]
     DatabaseNotFound(String),
+    /// `db pull` found no table and no enum (Prisma's P4001).
+    #[error(
+        "P4001: The introspected database `{0}` was empty: it has no tables and no enums. \
+         Create some (or check that the URL names the right database), then run `db pull` again."
+    )]
+    EmptyDatabase(String),
     /// `migration_lock.toml` names another provider than the schema.
     #[error(
         "The migrations in {} were written for `{locked}`, but the schema's provider is `{current}`. \

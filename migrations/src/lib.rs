@@ -25,6 +25,7 @@ pub mod introspect;
 pub mod lint;
 pub mod migrations_dir;
 pub mod project;
+pub mod pull;
 pub mod render;
 pub mod seed;
 pub mod shadow;

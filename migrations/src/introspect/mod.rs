@@ -5,9 +5,12 @@
 //! calculator produces, so that a database created from a schema compares equal to it.
 //! Quarry's and Prisma's history tables are not part of the schema.
 
+mod extras;
 mod mysql;
 mod postgres;
 mod sqlite;
+
+pub use extras::{introspect_extras, Extras, PartialIndex};
 
 use crate::connection::Connection;
 use crate::database::{DatabaseSchema, DefaultValue, TypeFamily, Value};

@@ -144,8 +144,8 @@ impl<'a> Renderer<'a> {
                 models.push(self.model(t, &enums));
             }
         }
-        self.relations(&tables, &mut models);
-        self.many_to_many(&tables, &mut models);
+        let pair_counts = self.relations(&tables, &mut models);
+        self.many_to_many(&tables, &mut models, &pair_counts);
         sort_kept_first(&mut models, |m| m.existing_position);
         let mut enums = enums;
         sort_kept_first(&mut enums, |e| e.existing_position);
@@ -478,6 +478,15 @@ impl<'a> Renderer<'a> {
             .chain(partial)
             .collect();
         indexes.sort_by(|a, b| a.0.name.as_bytes().cmp(b.0.name.as_bytes()));
+        if self.dialect == Dialect::Sqlite {
+            let position = |name: &str| {
+                self.extras
+                    .index_order
+                    .iter()
+                    .position(|(table, i)| *table == t.name && i == name)
+            };
+            indexes.sort_by_key(|(i, _)| position(&i.name));
+        }
         for kind in [IndexKind::Unique, IndexKind::Normal, IndexKind::Fulltext] {
             for (i, predicate) in indexes.iter().filter(|(i, _)| i.kind == kind) {
                 block.push(self.index_attribute(t, i, *predicate));
@@ -706,13 +715,22 @@ impl<'a> Renderer<'a> {
 
     /// Adds both sides of every foreign key, in Prisma's order: tables by name, each table's
     /// foreign keys as the database lists them (by constraint name; SQLite by its ids).
-    fn relations(&self, tables: &[&Table], models: &mut [PModel]) {
+    fn relations(
+        &self,
+        tables: &[&Table],
+        models: &mut [PModel],
+    ) -> HashMap<(String, String), usize> {
         let mut pair_counts: HashMap<(String, String), usize> = HashMap::new();
         for t in tables {
-            for fk in &t.foreign_keys {
-                *pair_counts
-                    .entry(pair(&t.name, &fk.referenced_table))
-                    .or_default() += 1;
+            match self.join_table_sides(t) {
+                Some((a, b)) => *pair_counts.entry(pair(&a, &b)).or_default() += 1,
+                None => {
+                    for fk in &t.foreign_keys {
+                        *pair_counts
+                            .entry(pair(&t.name, &fk.referenced_table))
+                            .or_default() += 1;
+                    }
+                }
             }
         }
         for t in tables {
@@ -738,6 +756,9 @@ impl<'a> Renderer<'a> {
                     None
                 };
                 let (mut forward_name, mut back_name) = match &relation_name {
+                    Some(r) if ambiguous && is_self => {
+                        (format!("{b}_{r}"), format!("other_{a}_{r}"))
+                    }
                     Some(r) if ambiguous => (format!("{b}_{r}"), format!("{a}_{r}")),
                     _ if is_self => (a.clone(), format!("other_{a}")),
                     _ => (b.clone(), a.clone()),
@@ -781,7 +802,12 @@ impl<'a> Renderer<'a> {
                     .collect();
                 args.push(format!("fields: [{}]", field_names.join(", ")));
                 args.push(format!("references: [{}]", ref_names.join(", ")));
-                let default_delete = if optional {
+                // SetNull only when it could set every column to NULL.
+                let all_nullable = fk
+                    .columns
+                    .iter()
+                    .all(|c| t.column(c).is_some_and(|col| !col.is_required()));
+                let default_delete = if all_nullable {
                     ForeignKeyAction::SetNull
                 } else {
                     ForeignKeyAction::Restrict
@@ -834,6 +860,7 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        pair_counts
     }
 
     /// The relation of the existing schema that stands for `fk` of `table`: both its fields
@@ -882,47 +909,75 @@ impl<'a> Renderer<'a> {
         fks
     }
 
-    fn many_to_many(&self, tables: &[&Table], models: &mut [PModel]) {
+    /// The tables of the two sides of a join table (`A` first).
+    fn join_table_sides(&self, t: &Table) -> Option<(String, String)> {
+        if !self.join_tables.contains(&t.name) {
+            return None;
+        }
+        let side = |col: &str| {
+            t.foreign_keys
+                .iter()
+                .find(|f| f.columns == [col])
+                .map(|f| f.referenced_table.clone())
+        };
+        Some((side("A")?, side("B")?))
+    }
+
+    /// Implicit many-to-many relations, after every foreign key, in the order of their join
+    /// tables.
+    fn many_to_many(
+        &self,
+        tables: &[&Table],
+        models: &mut [PModel],
+        pair_counts: &HashMap<(String, String), usize>,
+    ) {
         for t in tables {
-            if !self.join_tables.contains(&t.name) {
-                continue;
-            }
-            let side = |col: &str| {
-                t.foreign_keys
-                    .iter()
-                    .find(|f| f.columns == [col])
-                    .map(|f| f.referenced_table.clone())
-            };
-            let (Some(a_table), Some(b_table)) = (side("A"), side("B")) else {
+            let Some((a_table, b_table)) = self.join_table_sides(t) else {
                 continue;
             };
             let relation = t.name.trim_start_matches('_').to_string();
             let (a, b) = (self.model_name(&a_table), self.model_name(&b_table));
-            let default_relation = format!("{a}To{b}");
-            let attrs = if relation == default_relation && a != b {
+            let ambiguous = pair_counts
+                .get(&pair(&a_table, &b_table))
+                .copied()
+                .unwrap_or(0)
+                > 1;
+            let default_relation = if a <= b {
+                format!("{a}To{b}")
+            } else {
+                format!("{b}To{a}")
+            };
+            let attrs = if relation == default_relation && !ambiguous {
                 Vec::new()
             } else {
                 vec![format!("@relation({})", quote(&relation))]
             };
-            let field = |name: &str, target: &str| PField {
-                name: name.to_string(),
+            let field = |name: String, target: &str| PField {
+                name,
                 type_text: format!("{target}[]"),
                 attrs: attrs.clone(),
                 docs: Vec::new(),
                 commented_out: None,
             };
+            let name_for = |other: &str| {
+                if ambiguous {
+                    format!("{other}_{relation}")
+                } else {
+                    other.to_string()
+                }
+            };
             if a_table == b_table {
                 if let Some(m) = models.iter_mut().find(|m| m.table == a_table) {
-                    m.fields.push(field(&a, &a));
-                    m.fields.push(field(&format!("other_{a}"), &a));
+                    m.fields.push(field(format!("{a}_{relation}_A"), &a));
+                    m.fields.push(field(format!("{a}_{relation}_B"), &a));
                 }
                 continue;
             }
             if let Some(m) = models.iter_mut().find(|m| m.table == a_table) {
-                m.fields.push(field(&b, &b));
+                m.fields.push(field(name_for(&b), &b));
             }
             if let Some(m) = models.iter_mut().find(|m| m.table == b_table) {
-                m.fields.push(field(&a, &a));
+                m.fields.push(field(name_for(&a), &a));
             }
         }
     }
@@ -1048,7 +1103,13 @@ fn column_args(c: &IndexColumn) -> Vec<String> {
         args.push("sort: Desc".to_string());
     }
     if let Some(o) = &c.operator_class {
-        args.push(format!("ops: raw({})", quote(o)));
+        match ir::KnownOperatorClass::ALL
+            .iter()
+            .find(|k| k.sql_name() == o)
+        {
+            Some(k) => args.push(format!("ops: {}", k.as_str())),
+            None => args.push(format!("ops: raw({})", quote(o))),
+        }
     }
     args
 }

@@ -18,6 +18,8 @@ pub struct Extras {
     pub expression_indexes: Vec<(String, String)>,
     /// Tables that have at least one check constraint.
     pub check_constraint_tables: Vec<String>,
+    /// SQLite: (table, index) in the order `index_list` gives them, which is Prisma's order.
+    pub index_order: Vec<(String, String)>,
 }
 
 /// An index with a predicate (`CREATE INDEX ... WHERE ...`).
@@ -164,6 +166,7 @@ async fn sqlite(conn: &mut Connection) -> Result<Extras> {
         // index_list: seq, name, unique, origin, partial
         for index in rows(conn, &list_sql, "indexes").await? {
             let name = index[1].string();
+            extras.index_order.push((table_name.clone(), name.clone()));
             let xinfo = format!("PRAGMA index_xinfo({})", Dialect::Sqlite.quote(&name));
             let mut columns = Vec::new();
             let mut expression = false;

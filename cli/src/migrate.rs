@@ -1005,15 +1005,7 @@ async fn db_pull(schema: &SchemaArg, print: bool, force: bool, url: Option<Strin
             Err(e) => return fail(&e),
         },
     };
-    // The generator and datasource blocks stay as the user wrote them, in their order.
-    let mut blocks: Vec<quarry_schema::Span> =
-        project.schema.generators.iter().map(|g| g.span).collect();
-    if let Some(ds) = &project.schema.datasource {
-        blocks.push(ds.span);
-    }
-    blocks.sort_by_key(|s| (s.file.0, s.start));
-    let header: Vec<&str> = blocks.iter().map(|s| loaded.sources.slice(*s)).collect();
-    let header = header.join("\n\n");
+    let header = quarry_migrate::pull::header_blocks(&project.schema, &loaded.sources);
     if !print && loaded.paths.len() != 1 {
         return fail(&MigrateError::InvalidSchema(format!(
             "{} is a multi-file schema; `db pull` writes single-file schemas only. Use `db pull \

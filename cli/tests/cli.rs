@@ -508,3 +508,115 @@ fn a_missing_schema_is_exit_2_everywhere() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn db_pull_merges_into_the_schema_file_and_never_clobbers_it_on_failure() {
+    let dir = tempdir();
+    let schema = r#"generator client {
+  provider = "quarry"
+  output   = "../src/db.rs"
+}
+
+datasource db {
+  provider = "sqlite"
+  url      = "file:./dev.db"
+}
+
+/// People who write.
+model Author {
+  id    Int    @id @default(autoincrement())
+  email String @unique @map("e-mail")
+
+  @@map("authors")
+}
+"#;
+    let path = dir.path().join("schema.prisma");
+    std::fs::write(&path, schema).unwrap();
+    // An empty database: P4001, and the schema file is left as it was.
+    std::fs::write(
+        dir.path().join("empty.sql"),
+        "CREATE TABLE t (id INTEGER); DROP TABLE t;",
+    )
+    .unwrap();
+    let made = quarry(dir.path(), &["db", "execute", "--file", "empty.sql"]);
+    assert_eq!(made.status.code(), Some(0), "{}", text(&made.stderr));
+    let empty = quarry(dir.path(), &["db", "pull"]);
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(
+        text(&empty.stderr).contains("P4001"),
+        "{}",
+        text(&empty.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), schema);
+
+    std::fs::write(
+        dir.path().join("ddl.sql"),
+        r#"CREATE TABLE authors (id INTEGER PRIMARY KEY AUTOINCREMENT, "e-mail" TEXT NOT NULL UNIQUE);
+CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES authors(id), title TEXT NOT NULL);"#,
+    )
+    .unwrap();
+    let ddl = quarry(dir.path(), &["db", "execute", "--file", "ddl.sql"]);
+    assert_eq!(ddl.status.code(), Some(0), "{}", text(&ddl.stderr));
+
+    let printed = quarry(dir.path(), &["db", "pull", "--print"]);
+    assert_eq!(printed.status.code(), Some(0), "{}", text(&printed.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        schema,
+        "--print writes nothing"
+    );
+
+    let pulled = quarry(dir.path(), &["db", "pull"]);
+    assert_eq!(pulled.status.code(), Some(0), "{}", text(&pulled.stderr));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text(&printed.stdout), format!("{written}\n\n"));
+    assert!(
+        text(&pulled.stdout).contains("Introspected 2 models and wrote them into"),
+        "{}",
+        text(&pulled.stdout)
+    );
+    // The generator and datasource blocks, the model's name, docs and field names are kept.
+    assert!(written.starts_with("generator client {\n  provider = \"quarry\"\n  output   = \"../src/db.rs\"\n}\n\ndatasource db {\n  provider = \"sqlite\"\n  url      = \"file:./dev.db\"\n}\n"), "{written}");
+    assert!(
+        written.contains("/// People who write.\nmodel Author {"),
+        "{written}"
+    );
+    assert!(
+        written.contains(
+            "email String  @unique(map: \"sqlite_autoindex_authors_1\") @map(\"e-mail\")"
+        ),
+        "{written}"
+    );
+    assert!(written.contains("model books {"), "{written}");
+    assert!(written.contains("Author    Author @relation(fields: [author_id], references: [id], onDelete: NoAction, onUpdate: NoAction)"), "{written}");
+    let valid = quarry(dir.path(), &["validate"]);
+    assert_eq!(valid.status.code(), Some(0), "{}", text(&valid.stderr));
+
+    // --force starts from the database alone.
+    let forced = quarry(dir.path(), &["db", "pull", "--force", "--print"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced.stderr));
+    assert!(
+        text(&forced.stdout).contains("model authors {"),
+        "{}",
+        text(&forced.stdout)
+    );
+    assert!(!text(&forced.stdout).contains("People who write"));
+
+    // Another provider's URL is refused before connecting.
+    let wrong = quarry(
+        dir.path(),
+        &[
+            "db",
+            "pull",
+            "--print",
+            "--url",
+            "postgresql://x@127.0.0.1:1/db",
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        text(&wrong.stderr).contains("provider is `sqlite`"),
+        "{}",
+        text(&wrong.stderr)
+    );
+}

@@ -94,7 +94,9 @@ fn default_values_equal(a: &DefaultValue, b: &DefaultValue) -> bool {
         (DefaultValue::DbGenerated(e), DefaultValue::Value(v))
         | (DefaultValue::Value(v), DefaultValue::DbGenerated(e)) => {
             let e = normalize_expression(e);
-            literal_spellings(v).contains(&e)
+            literal_spellings(v)
+                .iter()
+                .any(|s| normalize_expression(s) == e)
         }
         (DefaultValue::Value(x), DefaultValue::Value(y)) => values_equal(x, y),
         (DefaultValue::Now, DefaultValue::Value(_))

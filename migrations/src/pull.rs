@@ -50,6 +50,18 @@ pub fn render(
     Renderer::new(db, extras, existing).run(header)
 }
 
+/// The `generator` and `datasource` blocks of `schema` as the user wrote them, in file order:
+/// `db pull` keeps them unchanged.
+pub fn header_blocks(schema: &ir::Schema, sources: &quarry_schema::SourceMap) -> String {
+    let mut spans: Vec<quarry_schema::Span> = schema.generators.iter().map(|g| g.span).collect();
+    if let Some(ds) = &schema.datasource {
+        spans.push(ds.span);
+    }
+    spans.sort_by_key(|s| (s.file.0, s.start));
+    let blocks: Vec<&str> = spans.iter().map(|s| sources.slice(*s)).collect();
+    blocks.join("\n\n")
+}
+
 struct PModel {
     name: String,
     table: String,
@@ -671,8 +683,13 @@ impl<'a> Renderer<'a> {
             }
         };
         let inner = strip_parens(&raw);
+        // Prisma reads an expression default of a text column as a string literal
+        // (`@default("lower(hex(randomblob(8)))")`), so migrating from its schema would store
+        // the expression's text in every new row. Quarry keeps it an expression.
+        // The expression keeps its parentheses: SQLite requires them in `DEFAULT (...)`.
         Some(match prisma_type.as_str() {
-            "String" => quote(&unquote(inner)),
+            "String" if is_quoted(inner) => quote(&unquote(inner)),
+            "String" => format!("dbgenerated({})", quote(&format!("({inner})"))),
             _ => format!("dbgenerated({})", quote(inner)),
         })
     }
@@ -1270,6 +1287,12 @@ fn strip_parens(s: &str) -> &str {
         Some(inner) => inner.trim(),
         None => t,
     }
+}
+
+fn is_quoted(s: &str) -> bool {
+    let t = s.trim();
+    t.len() >= 2
+        && ((t.starts_with('\'') && t.ends_with('\'')) || (t.starts_with('"') && t.ends_with('"')))
 }
 
 fn unquote(s: &str) -> String {

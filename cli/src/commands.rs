@@ -218,7 +218,7 @@ pub(crate) fn generate(schema: Option<&Path>) -> CliResult {
     }
     print_diagnostics(&result.diagnostics, &loaded.sources);
     let out_path = quarry_codegen::output_path(&loaded)?;
-    let code = quarry_codegen::generate_loaded(&loaded)?;
+    let code = quarry_codegen::generate_loaded(&loaded, &out_path)?;
     quarry_codegen::write_if_changed(&out_path, &code)?;
     out(&format!(
         "Generated the Quarry client ({} lines) into {}\n",

@@ -620,3 +620,29 @@ CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCE
         text(&wrong.stderr)
     );
 }
+
+/// The generated client opens the SQLite file the CLI migrated: relative paths resolve against
+/// the schema's folder, which the client finds from its crate's Cargo.toml.
+#[test]
+fn generated_client_knows_the_schema_folder() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::create_dir_all(dir.path().join("prisma")).unwrap();
+    std::fs::write(
+        dir.path().join("prisma/schema.prisma"),
+        format!("generator client {{\n  provider = \"quarry\"\n  output   = \"../src/db.rs\"\n}}\n\n{VALID}"),
+    )
+    .unwrap();
+    let out = quarry(dir.path(), &["generate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let code = std::fs::read_to_string(dir.path().join("src/db.rs")).unwrap();
+    assert!(
+        code.contains(".join(\"prisma\")") && code.contains("env!(\"CARGO_MANIFEST_DIR\")"),
+        "{code}"
+    );
+}

@@ -51,13 +51,15 @@ impl std::error::Error for GenerateError {}
 /// then `include!(concat!(env!("OUT_DIR"), "/db.rs"));` inside a module.
 pub fn generate(schema: impl AsRef<Path>, out: impl AsRef<Path>) -> Result<(), GenerateError> {
     let loaded = quarry_schema::load::load(schema.as_ref()).map_err(GenerateError::Load)?;
-    let code = generate_loaded(&loaded)?;
+    let code = generate_loaded(&loaded, out.as_ref())?;
     write_if_changed(out.as_ref(), &code)
 }
 
-/// Generates code for a loaded schema (the output path is not consulted).
+/// Generates code for a loaded schema, to be written at `out` (which tells the crate it belongs
+/// to: see [`schema_dir_in_crate`]).
 pub fn generate_loaded(
     loaded: &quarry_schema::load::LoadedSchema,
+    out: &Path,
 ) -> Result<String, GenerateError> {
     let validated = quarry_schema::validate(&loaded.sources);
     let Some(schema) = validated.schema else {
@@ -72,7 +74,49 @@ pub fn generate_loaded(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "schema.prisma".into());
-    Ok(generate_code(&schema, &name))
+    let schema_dir = schema_dir_in_crate(&loaded.base_dir(), out);
+    Ok(generate_code(&schema, &name, schema_dir.as_deref()))
+}
+
+/// The schema's folder relative to the `Cargo.toml` of the crate the client is generated for:
+/// the crate is `CARGO_MANIFEST_DIR` when `out` is in a build script's `OUT_DIR`, else the
+/// nearest folder above `out` that holds a `Cargo.toml`. The generated client resolves relative SQLite paths against it,
+/// as the CLI does, so that the app opens the database the migrations were applied to. `None`
+/// when there is no crate (the client then resolves them against the current directory).
+pub fn schema_dir_in_crate(schema_dir: &Path, out: &Path) -> Option<String> {
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p)
+            .ok()
+            .or_else(|| std::env::current_dir().ok().map(|cwd| cwd.join(p)))
+    };
+    // A build script writes into OUT_DIR, under target/: its crate is CARGO_MANIFEST_DIR. Else
+    // (`quarry generate`) the crate is found from the output file.
+    let in_build_script = std::env::var_os("OUT_DIR")
+        .and_then(|d| absolute(Path::new(&d)))
+        .zip(absolute(out.parent().unwrap_or(Path::new("."))))
+        .is_some_and(|(out_dir, parent)| parent.starts_with(out_dir));
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").filter(|_| in_build_script);
+    let crate_root = match manifest_dir {
+        Some(dir) => absolute(Path::new(&dir))?,
+        None => {
+            let out = absolute(out.parent().unwrap_or(Path::new(".")))
+                .or_else(|| absolute(Path::new(".")))?;
+            out.ancestors()
+                .find(|d| d.join("Cargo.toml").is_file())?
+                .to_path_buf()
+        }
+    };
+    let schema_dir = absolute(schema_dir)?;
+    let common = crate_root.ancestors().find(|a| schema_dir.starts_with(a))?;
+    let ups = crate_root.strip_prefix(common).ok()?.components().count();
+    let down = schema_dir.strip_prefix(common).ok()?;
+    let mut rel = PathBuf::new();
+    for _ in 0..ups {
+        rel.push("..");
+    }
+    rel.push(down);
+    let rel = rel.to_str()?.replace('\\', "/");
+    Some(if rel.is_empty() { ".".to_string() } else { rel })
 }
 
 /// The `output` of the first `quarry` generator, resolved against the schema's folder.
@@ -111,8 +155,12 @@ pub fn write_if_changed(out: &Path, code: &str) -> Result<(), GenerateError> {
 }
 
 /// The generated module for a validated schema, formatted.
-pub fn generate_code(schema: &Schema, schema_name: &str) -> String {
-    let gen = Generator::new(schema);
+///
+/// `schema_dir` is the schema's folder relative to the crate's `Cargo.toml`
+/// ([`schema_dir_in_crate`]).
+pub fn generate_code(schema: &Schema, schema_name: &str, schema_dir: Option<&str>) -> String {
+    let mut gen = Generator::new(schema);
+    gen.schema_dir = schema_dir.map(str::to_string);
     let tokens = gen.module();
     let file: syn::File = match syn::parse2(tokens) {
         Ok(f) => f,
@@ -158,6 +206,8 @@ struct Generator<'s> {
     schema: &'s Schema,
     names: Names,
     info: Vec<ModelInfo>,
+    /// The schema's folder relative to the crate's `Cargo.toml`.
+    schema_dir: Option<String>,
 }
 
 fn is_column(f: &ir::Field) -> bool {
@@ -218,6 +268,7 @@ impl<'s> Generator<'s> {
             schema,
             names,
             info,
+            schema_dir: None,
         }
     }
 
@@ -1044,6 +1095,17 @@ impl<'s> Generator<'s> {
             }
         });
         let client = &self.names.client;
+        // Relative SQLite paths resolve against the schema's folder, as in the CLI.
+        let base_dir = match &self.schema_dir {
+            Some(dir) => quote! {
+                if options.base_dir.is_none() {
+                    options.base_dir = ::core::option::Option::Some(
+                        ::std::path::Path::new(::core::env!("CARGO_MANIFEST_DIR")).join(#dir),
+                    );
+                }
+            },
+            None => quote!(),
+        };
         let provider = match self.schema.provider() {
             Some(p) => {
                 let name = p.as_str();
@@ -1076,6 +1138,7 @@ impl<'s> Generator<'s> {
                 /// cache); the URL must be for the schema's provider.
                 pub async fn connect_with(url: &::core::primitive::str, mut options: ::quarry::ConnectOptions) -> ::quarry::Result<Self> {
                     options.provider = options.provider.or(#provider);
+                    #base_dir
                     ::core::result::Result::Ok(Self { inner: ::quarry::Client::connect_with(url, options).await? })
                 }
 

@@ -16,7 +16,10 @@ fn examples() -> Vec<std::path::PathBuf> {
 
 fn generate(path: &Path) -> String {
     let loaded = quarry_schema::load::load(path).expect("loads");
-    quarry_codegen::generate_loaded(&loaded).expect("generates")
+    // As `quarry generate` writes it into this crate: the client finds the schema's folder at
+    // `../schema-examples` from the crate's Cargo.toml.
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db.rs");
+    quarry_codegen::generate_loaded(&loaded, &out).expect("generates")
 }
 
 #[test]

@@ -206,13 +206,11 @@ fn sqlite_path(url: &str, base_dir: Option<&Path>) -> (PathBuf, Option<String>) 
         None => (rest, None),
     };
     let path = PathBuf::from(path);
-    let path = if path.is_absolute() {
-        path
-    } else {
-        match base_dir {
-            Some(b) => b.join(path),
-            None => path,
-        }
+    // The schema's folder, where the CLI put the database, when it is on this machine (a
+    // deployed binary may run where the source tree is not: the current directory then).
+    let path = match base_dir {
+        Some(b) if !path.is_absolute() && b.is_dir() => b.join(path),
+        _ => path,
     };
     (path, query)
 }
@@ -229,7 +227,8 @@ fn pool_config(p: &PoolParams) -> PoolConfig {
 }
 
 impl Client {
-    /// Connects to `url`: `file:`/`sqlite:` (SQLite; the file is created when missing),
+    /// Connects to `url`: `file:`/`sqlite:` (SQLite; a missing file is an error unless the URL
+    /// says `?mode=rwc`),
     /// `postgresql://`/`postgres://`, or `mysql://`. Relative SQLite paths are resolved against
     /// the current directory.
     pub async fn connect(url: &str) -> Result<Client> {
@@ -259,10 +258,24 @@ impl Client {
         let connecting = async {
             if url.starts_with("file:") || url.starts_with("sqlite:") {
                 let (path, query) = sqlite_path(&url, options.base_dir.as_deref());
-                let read_only = query.is_some_and(|q| {
-                    q.split('&')
-                        .any(|pair| pair.split_once('=') == Some(("mode", "ro")))
-                });
+                let mode = |m: &str| {
+                    query.as_deref().is_some_and(|q| {
+                        q.split('&')
+                            .any(|pair| pair.split_once('=') == Some(("mode", m)))
+                    })
+                };
+                let read_only = mode("ro");
+                // A missing file is a wrong path far more often than a wish for an empty
+                // database: opening it would create one and fail later with "no such table".
+                if !mode("rwc") && !path.exists() {
+                    return Err(Error::Configuration(format!(
+                        "the SQLite database {} does not exist. Create it with `quarry migrate dev` \
+                         (or `quarry migrate deploy`, `quarry db push`), check the path in the URL \
+                         (a relative path is resolved against the schema's folder, else the current \
+                         directory), or add `?mode=rwc` to the URL to start from an empty database",
+                        path.display()
+                    )));
+                }
                 let opts = crate::sqlite::SqliteOptions {
                     path,
                     read_only,
@@ -994,9 +1007,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths_resolve_against_the_base() {
-        let (p, _) = sqlite_path("file:./dev.db", Some(Path::new("/app/prisma")));
-        assert_eq!(p, PathBuf::from("/app/prisma/./dev.db"));
-        let (p, q) = sqlite_path("file:/tmp/x.db?mode=ro", Some(Path::new("/app")));
+        let base = std::env::temp_dir();
+        let (p, _) = sqlite_path("file:./dev.db", Some(&base));
+        assert_eq!(p, base.join("./dev.db"));
+        // A schema folder that is not on this machine (a deployed binary): the current
+        // directory.
+        let (p, _) = sqlite_path("file:./dev.db", Some(Path::new("/no/such/schema/folder")));
+        assert_eq!(p, PathBuf::from("./dev.db"));
+        let (p, q) = sqlite_path("file:/tmp/x.db?mode=ro", Some(&base));
         assert_eq!(p, PathBuf::from("/tmp/x.db"));
         assert_eq!(q.as_deref(), Some("mode=ro"));
     }

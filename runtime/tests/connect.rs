@@ -36,7 +36,7 @@ async fn unsupported_urls_and_bad_parameters_are_configuration_errors() {
 async fn relative_sqlite_paths_resolve_against_the_base_folder() {
     let dir = tempfile::tempdir().unwrap();
     let client = Client::connect_with(
-        "file:./nested.db?connection_limit=1",
+        "file:./nested.db?connection_limit=1&mode=rwc",
         ConnectOptions {
             base_dir: Some(dir.path().to_path_buf()),
             ..Default::default()
@@ -60,7 +60,7 @@ async fn relative_sqlite_paths_resolve_against_the_base_folder() {
 #[tokio::test]
 async fn sql_errors_are_typed_database_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("file:{}", dir.path().join("e.db").display());
+    let url = format!("file:{}?mode=rwc", dir.path().join("e.db").display());
     let client = Client::connect(&url).await.unwrap();
     client
         .execute_raw(
@@ -90,4 +90,27 @@ async fn sql_errors_are_typed_database_errors() {
     assert!(null.is_null_violation(), "{null:?}");
     let syntax = client.execute_raw("SELEKT 1", vec![]).await.unwrap_err();
     assert!(matches!(syntax, Error::Database(_)), "{syntax:?}");
+}
+
+#[tokio::test]
+async fn a_missing_sqlite_file_is_an_error_that_names_it_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Client::connect_with(
+        "file:./app.db",
+        ConnectOptions {
+            base_dir: Some(dir.path().to_path_buf()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, Error::Configuration(_)), "{err:?}");
+    assert!(
+        msg.contains(&dir.path().join("./app.db").display().to_string())
+            && msg.contains("quarry migrate dev")
+            && msg.contains("?mode=rwc"),
+        "{msg}"
+    );
+    assert!(!dir.path().join("app.db").exists());
 }

@@ -41,7 +41,7 @@ impl Subscriber for Events {
 #[test]
 fn statements_are_logged_with_sql_rows_and_duration() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("file:{}", dir.path().join("log.db").display());
+    let url = format!("file:{}?mode=rwc", dir.path().join("log.db").display());
     let events = Events::default();
     tracing::subscriber::with_default(events.clone(), || {
         tokio::runtime::Builder::new_current_thread()

@@ -17,7 +17,7 @@ fn counting(n: i64) -> String {
 }
 
 async fn client(dir: &tempfile::TempDir) -> Client {
-    let url = format!("file:{}", dir.path().join("exec.db").display());
+    let url = format!("file:{}?mode=rwc", dir.path().join("exec.db").display());
     let client = Client::connect(&url).await.expect("SQLite opens");
     client
         .execute_raw(
@@ -125,7 +125,7 @@ async fn a_long_write_inside_a_transaction_keeps_the_transaction() {
 async fn a_locked_database_is_waited_for_off_the_runtime() {
     let dir = tempfile::tempdir().unwrap();
     let writer = client(&dir).await;
-    let url = format!("file:{}", dir.path().join("exec.db").display());
+    let url = format!("file:{}?mode=rwc", dir.path().join("exec.db").display());
     let other = Client::connect(&url).await.unwrap();
     // One transaction holds the write lock for a while...
     let holder = writer.transaction(|tx| async move {

@@ -111,6 +111,9 @@ impl TestDb {
                 let dir = std::env::temp_dir().join(unique_name("quarry_sqlite"));
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 let path = dir.join("test.db");
+                // An empty database, as `migrate dev` leaves a new one: clients open existing
+                // files only.
+                std::fs::File::create(&path).expect("the SQLite file can be created");
                 Some(TestDb {
                     url: format!("file:{}", path.display()),
                     backend,

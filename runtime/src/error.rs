@@ -49,7 +49,10 @@ pub struct DatabaseError {
 }
 
 /// Everything that can go wrong in Quarry's runtime.
-#[derive(Debug)]
+///
+/// Its `Debug` form is its message (with Prisma's code in front where one exists), not a dump
+/// of the variant: `fn main() -> quarry::Result<()>` prints the `Debug` form of the error it
+/// returns, and that should read as a message. Match on the variants for the details.
 pub enum Error {
     /// `find_unique_or_throw`, `update`, `delete` and friends found no record (P2025).
     RecordNotFound {
@@ -450,4 +453,30 @@ fn fields_from_message(message: &str) -> Vec<String> {
         .map(|c| c.trim().rsplit('.').next().unwrap_or("").to_string())
         .filter(|c| !c.is_empty())
         .collect()
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(code) = self.prisma_code() {
+            write!(f, "{code}: ")?;
+        }
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_reads_as_the_message() {
+        // What `fn main() -> quarry::Result<()>` prints after "Error: ".
+        let e = Error::Connection("connection refused".into());
+        assert_eq!(
+            format!("{e:?}"),
+            "P1001: cannot reach the database: connection refused"
+        );
+        let e = Error::Configuration("bad URL".into());
+        assert_eq!(format!("{e:?}"), "invalid configuration: bad URL");
+    }
 }

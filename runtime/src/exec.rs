@@ -62,6 +62,23 @@ fn query_clock() -> Option<std::time::Instant> {
     tracing::enabled!(target: "quarry::query", tracing::Level::DEBUG).then(std::time::Instant::now)
 }
 
+/// Runs `work` inside a `quarry.query` span when a subscriber wants it. Nothing is built
+/// otherwise: making a span costs even when nobody listens (with tracing's `log` feature, which
+/// sqlx turns on, every span also asks the `log` crate).
+async fn in_query_span<T>(
+    model: Option<&'static str>,
+    sql: &str,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    use tracing::Instrument;
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        work.instrument(tracing::debug_span!("quarry.query", model, sql = %sql))
+            .await
+    } else {
+        work.await
+    }
+}
+
 fn timed<T>(
     sql: &str,
     rows: impl Fn(&T) -> usize,
@@ -383,10 +400,8 @@ impl Target<'_> {
         stmt: &Statement,
         model: &'static str,
     ) -> Result<Option<Vec<R>>> {
-        use tracing::Instrument;
-        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = query_clock();
-        let result: Result<Option<Vec<R>>> = async {
+        let result: Result<Option<Vec<R>>> = in_query_span(Some(model), &stmt.sql, async {
             on_target!(
                 self,
                 fetch_sqlite_typed,
@@ -394,8 +409,7 @@ impl Target<'_> {
                 model,
                 crate::sqlite::Typed::<R>::new()
             )
-        }
-        .instrument(span)
+        })
         .await;
         timed(
             &stmt.sql,
@@ -413,13 +427,12 @@ impl Target<'_> {
         stmt: &Statement,
         model: &'static str,
     ) -> Result<Option<Vec<sqlx::postgres::PgRow>>> {
-        use tracing::Instrument;
-        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = query_clock();
         let result: Result<Option<Vec<sqlx::postgres::PgRow>>> =
-            async { on_target!(self, fetch_pg_rows, stmt, model) }
-                .instrument(span)
-                .await;
+            in_query_span(Some(model), &stmt.sql, async {
+                on_target!(self, fetch_pg_rows, stmt, model)
+            })
+            .await;
         timed(
             &stmt.sql,
             |r: &Option<Vec<sqlx::postgres::PgRow>>| r.as_ref().map_or(0, Vec::len),
@@ -434,11 +447,10 @@ impl Target<'_> {
         self,
         stmt: &Statement,
     ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
-        use tracing::Instrument;
-        let span = tracing::debug_span!("quarry.query", sql = %stmt.sql);
-        async { on_target!(self, fetch_raw_rows, stmt) }
-            .instrument(span)
-            .await
+        in_query_span(None, &stmt.sql, async {
+            on_target!(self, fetch_raw_rows, stmt)
+        })
+        .await
     }
 
     /// Runs a query and decodes every row.
@@ -448,13 +460,11 @@ impl Target<'_> {
         columns: &[ColumnSpec],
         model: &'static str,
     ) -> Result<Vec<Vec<Value>>> {
-        use tracing::Instrument;
-        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = query_clock();
-        let result: Result<Vec<Vec<Value>>> =
-            async { on_target!(self, fetch_rows, stmt, columns, model) }
-                .instrument(span)
-                .await;
+        let result: Result<Vec<Vec<Value>>> = in_query_span(Some(model), &stmt.sql, async {
+            on_target!(self, fetch_rows, stmt, columns, model)
+        })
+        .await;
         timed(&stmt.sql, |r: &Vec<Vec<Value>>| r.len(), started, &result);
         result
     }
@@ -465,12 +475,11 @@ impl Target<'_> {
         stmt: &Statement,
         model: Option<&'static str>,
     ) -> Result<u64> {
-        use tracing::Instrument;
-        let span = tracing::debug_span!("quarry.query", model, sql = %stmt.sql);
         let started = query_clock();
-        let result: Result<u64> = async { on_target!(self, execute_statement, stmt, model) }
-            .instrument(span)
-            .await;
+        let result: Result<u64> = in_query_span(model, &stmt.sql, async {
+            on_target!(self, execute_statement, stmt, model)
+        })
+        .await;
         timed(&stmt.sql, |n: &u64| *n as usize, started, &result);
         result
     }

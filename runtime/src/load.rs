@@ -258,7 +258,9 @@ async fn find_many_typed_on<R: crate::FromRecord>(
             return Ok(out);
         }
     }
-    find_many_on(client, m, args, strategy)
+    // Boxed: the general path (includes, counts, selections) holds much more state than the
+    // direct read above, and every direct read would otherwise carry and move it.
+    Box::pin(find_many_on(client, m, args, strategy))
         .await?
         .into_iter()
         .map(R::from_record)

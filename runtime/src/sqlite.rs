@@ -266,7 +266,9 @@ impl SqliteConn {
                 Err(f) => return Err(f.into_error(model)),
             }
         }
-        self.run_blocking(stmt, sink, model).await
+        // Boxed: the hand-off's state would otherwise travel inside every statement's
+        // future, though most statements finish inline.
+        Box::pin(self.run_blocking(stmt, sink, model)).await
     }
 
     /// Runs the statement on this thread when it can; `None` when the connection is still

@@ -379,6 +379,8 @@ fn bump(c: &AtomicU64) {
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+/// A boxed future that borrows for `'a`.
+type BorrowingFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Runs the cached query on a client (again, for a background refresh).
 pub(crate) type Runner = Arc<dyn Fn(Client) -> BoxFuture<Result<Payload>> + Send + Sync>;
@@ -595,7 +597,21 @@ impl ResultCache {
 
     /// Reads `query` through the cache: from it when fresh or stale, else by running `run`
     /// once (however many readers ask at the same moment).
-    pub(crate) async fn read<T: Clone + Send + Sync + 'static>(
+    ///
+    /// Boxed: a builder's `exec` holds either this or the uncached read, and without the box
+    /// every uncached read would carry (and move) this larger state too.
+    pub(crate) fn read<'a, T: Clone + Send + Sync + 'static>(
+        self: &'a Arc<Self>,
+        client: &'a Client,
+        strategy: &'a CacheStrategy,
+        query: Query,
+        run: Runner,
+        convert: Convert<T>,
+    ) -> BorrowingFuture<'a, Result<(T, CacheInfo)>> {
+        Box::pin(self.read_unboxed(client, strategy, query, run, convert))
+    }
+
+    async fn read_unboxed<T: Clone + Send + Sync + 'static>(
         self: &Arc<Self>,
         client: &Client,
         strategy: &CacheStrategy,

@@ -4,7 +4,7 @@ use crate::OutputFormat;
 use quarry_schema::load::{locate_and_load, LoadedSchema};
 use quarry_schema::{Color, Diagnostics, SourceMap};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A failure that is not a schema error: usage, I/O. Exit code 2.
@@ -219,6 +219,20 @@ pub(crate) fn generate(schema: Option<&Path>) -> CliResult {
     print_diagnostics(&result.diagnostics, &loaded.sources);
     let out_path = quarry_codegen::output_path(&loaded)?;
     let code = quarry_codegen::generate_loaded(&loaded, &out_path)?;
+    let dir = out_path
+        .parent()
+        .filter(|d| d.is_dir())
+        .unwrap_or(Path::new("."));
+    let code = match quarry_codegen::rustfmt(&code, dir) {
+        Some(formatted) => formatted,
+        None => {
+            eprintln!(
+                "note: rustfmt is not installed (or failed), so the client is not formatted as \
+                 `cargo fmt` would: `rustup component add rustfmt`, then generate again"
+            );
+            code
+        }
+    };
     quarry_codegen::write_if_changed(&out_path, &code)?;
     out(&format!(
         "Generated the Quarry client ({} lines) into {}\n",
@@ -243,4 +257,84 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// `quarry version`: each component's version, and the runtime (`quarry-orm`) that the project
+/// in the current folder locks, which must be the one the generator writes code for.
+pub(crate) fn version(json: bool) -> CliResult {
+    let cli = env!("CARGO_PKG_VERSION");
+    let components = [
+        ("quarry-cli", cli),
+        ("quarry-schema", quarry_schema::VERSION),
+        ("quarry-codegen", quarry_codegen::VERSION),
+        ("quarry-migrate", quarry_migrate::VERSION),
+    ];
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let locked = locked_runtime(&cwd);
+    let platform = format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH);
+    let mismatch = locked
+        .as_ref()
+        .is_some_and(|(v, _)| v != quarry_codegen::VERSION);
+    if json {
+        let mut doc = serde_json::Map::new();
+        for (name, v) in components {
+            doc.insert(name.into(), v.into());
+        }
+        doc.insert(
+            "project_runtime".into(),
+            locked
+                .as_ref()
+                .map_or(serde_json::Value::Null, |(v, _)| v.clone().into()),
+        );
+        doc.insert("platform".into(), platform.into());
+        out(&format!("{}\n", serde_json::Value::Object(doc)));
+    } else {
+        let mut text = String::new();
+        for (name, v) in components {
+            text.push_str(&format!("{name:<24}{v}\n"));
+        }
+        match &locked {
+            Some((v, lock)) => text.push_str(&format!(
+                "{:<24}{v} ({})\n",
+                "quarry-orm (project)",
+                lock.display()
+            )),
+            None => text.push_str(&format!(
+                "{:<24}none (no Cargo.lock with quarry-orm here)\n",
+                "quarry-orm (project)"
+            )),
+        }
+        text.push_str(&format!("{:<24}{platform}\n", "platform"));
+        out(&text);
+    }
+    if mismatch {
+        eprintln!(
+            "warning: this project locks quarry-orm {}, but this CLI generates code for {}: \
+             use the same version of both (`cargo update -p quarry-orm`, or install the matching CLI)",
+            locked.as_ref().map_or("", |(v, _)| v.as_str()),
+            quarry_codegen::VERSION
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `quarry-orm` version in the nearest Cargo.lock at or above `dir`, and that lock file.
+fn locked_runtime(dir: &Path) -> Option<(String, PathBuf)> {
+    let lock = dir
+        .ancestors()
+        .map(|d| d.join("Cargo.lock"))
+        .find(|p| p.is_file())?;
+    let text = std::fs::read_to_string(&lock).ok()?;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"quarry-orm\"" {
+            let version = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
+            return Some((version.to_string(), lock));
+        }
+    }
+    None
 }

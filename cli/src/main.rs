@@ -72,6 +72,13 @@ enum Command {
         #[command(subcommand)]
         cmd: migrate::DbCommand,
     },
+    /// Print the version of every component, and of the runtime the project in this folder
+    /// locks (Cargo.lock), which must match the generator's.
+    Version {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -96,6 +103,7 @@ fn main() -> ExitCode {
         Command::Generate { schema } => commands::generate(schema.schema.as_deref()),
         Command::Migrate { cmd } => migrate::run_migrate(cmd),
         Command::Db { cmd } => migrate::run_db(cmd),
+        Command::Version { format } => commands::version(format == OutputFormat::Json),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "quarry", &mut script);

@@ -645,4 +645,43 @@ fn generated_client_knows_the_schema_folder() {
         code.contains(".join(\"prisma\")") && code.contains("env!(\"CARGO_MANIFEST_DIR\")"),
         "{code}"
     );
+    // The file passes `cargo fmt --check` in the user's project (rustfmt ships with the
+    // toolchain that runs these tests).
+    let fmt = Command::new("rustfmt")
+        .args(["--edition", "2021", "--check", "src/db.rs"])
+        .current_dir(dir.path())
+        .output()
+        .expect("rustfmt runs");
+    assert!(fmt.status.success(), "{}", text(&fmt.stdout));
+}
+
+#[test]
+fn version_names_every_component_and_a_mismatched_runtime() {
+    let dir = tempdir();
+    let plain = quarry(dir.path(), &["version"]);
+    assert_eq!(plain.status.code(), Some(0));
+    let out = text(&plain.stdout);
+    for name in [
+        "quarry-cli",
+        "quarry-schema",
+        "quarry-codegen",
+        "quarry-migrate",
+        "quarry-orm (project)",
+    ] {
+        assert!(out.contains(name), "{out}");
+    }
+    std::fs::write(
+        dir.path().join("Cargo.lock"),
+        "version = 4\n\n[[package]]\nname = \"quarry-orm\"\nversion = \"0.0.1\"\n",
+    )
+    .unwrap();
+    let old = quarry(dir.path(), &["version", "--format", "json"]);
+    assert_eq!(old.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&old.stdout).unwrap();
+    assert_eq!(doc["project_runtime"], "0.0.1");
+    assert!(
+        text(&old.stderr).contains("locks quarry-orm 0.0.1"),
+        "{}",
+        text(&old.stderr)
+    );
 }

@@ -143,6 +143,45 @@ pub fn output_path(loaded: &quarry_schema::load::LoadedSchema) -> Result<PathBuf
     Ok(loaded.base_dir().join(output))
 }
 
+/// `code` formatted by the toolchain's `rustfmt` as the project at `dir` configures it (its
+/// `rustfmt.toml` and its `Cargo.toml`'s edition), so that `cargo fmt --check` passes on a
+/// generated file kept in the source tree. `None` when rustfmt is not installed or fails; the
+/// unformatted code is valid Rust all the same.
+pub fn rustfmt(code: &str, dir: &Path) -> Option<String> {
+    use std::io::Write;
+    let edition = dir
+        .ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|p| p.is_file())
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|toml| {
+            toml.lines().find_map(|l| {
+                let (key, value) = l.split_once('=')?;
+                (key.trim() == "edition").then(|| value.trim().trim_matches('"').to_string())
+            })
+        })
+        .filter(|e| ["2015", "2018", "2021", "2024"].contains(&e.as_str()))
+        .unwrap_or_else(|| "2021".to_string());
+    let mut child =
+        std::process::Command::new(std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into()))
+            .args(["--edition", &edition, "--emit", "stdout", "--quiet"])
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = code.to_string();
+    // Written from another thread: rustfmt starts printing before it has read everything.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    (output.status.success() && !output.stdout.is_empty())
+        .then(|| String::from_utf8(output.stdout).ok())
+        .flatten()
+}
+
 /// Writes `code` unless the file already holds exactly it (keeps build scripts incremental).
 pub fn write_if_changed(out: &Path, code: &str) -> Result<(), GenerateError> {
     if std::fs::read_to_string(out).is_ok_and(|old| old == code) {
@@ -1229,3 +1268,6 @@ fn scalar_kind(s: ScalarType) -> TokenStream {
         _ => quote!(#k),
     }
 }
+
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

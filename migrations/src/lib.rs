@@ -45,3 +45,6 @@ pub use render::render_script;
 pub use steps::{Migration, Step};
 pub use summary::summarize;
 pub use util::{checksum, elapsed};
+
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -27,3 +27,6 @@ pub fn parse_all(sources: &SourceMap) -> (Vec<(FileId, ast::SchemaAst)>, Diagnos
         .collect();
     (asts, diags)
 }
+
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

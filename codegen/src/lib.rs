@@ -140,7 +140,26 @@ pub fn output_path(loaded: &quarry_schema::load::LoadedSchema) -> Result<PathBuf
         .and_then(|g| g.output.as_ref())
         .and_then(ir::ConfigValue::resolve)
         .ok_or(GenerateError::NoOutput)?;
-    Ok(loaded.base_dir().join(output))
+    Ok(normalize(&loaded.base_dir().join(output)))
+}
+
+/// `prisma/../src/db.rs` as `src/db.rs`: the path users read in messages. Lexical, so it is
+/// right for paths without symbolic links, which is what schema outputs are.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// `code` formatted by the toolchain's `rustfmt` as the project at `dir` configures it (its

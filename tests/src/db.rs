@@ -24,6 +24,15 @@ impl Backend {
     /// All three.
     pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::Mysql];
 
+    /// The database's name, for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+            Backend::Mysql => "MySQL/MariaDB",
+        }
+    }
+
     /// The schema `provider` string.
     pub fn provider(self) -> &'static str {
         match self {
@@ -130,7 +139,7 @@ impl TestDb {
     async fn server(backend: Backend, var: &str) -> Option<TestDb> {
         let Some(admin) = env_url(var) else {
             assert!(!in_ci(), "{var} must be set in CI");
-            eprintln!("skipping {backend:?} test: {var} is not set (scripts/test-all sets it)");
+            crate::note_skipped(backend.name(), &format!("{var} is not set"));
             return None;
         };
         let name = unique_name("quarry_test");
@@ -153,7 +162,7 @@ impl TestDb {
         };
         if let Err(e) = created {
             assert!(!in_ci(), "{backend:?} at {admin} is unreachable in CI: {e}");
-            eprintln!("skipping {backend:?} test: {e}");
+            crate::note_skipped(backend.name(), &format!("{admin} is unreachable: {e}"));
             return None;
         }
         Some(TestDb {

@@ -61,6 +61,26 @@ pub fn shared_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// Says once per test program, past the test harness's output capture (which hides
+/// `eprintln!` of passing tests), that tests of `what` were skipped and how to run them.
+pub fn note_skipped(what: &str, why: &str) {
+    use std::collections::HashSet;
+    use std::io::Write;
+    use std::sync::Mutex;
+    static SAID: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    let mut said = SAID.lock().unwrap_or_else(|p| p.into_inner());
+    if said
+        .get_or_insert_with(HashSet::new)
+        .insert(what.to_string())
+    {
+        // `std::io::stderr()` written to directly is not captured.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {what} tests skipped ({why}); `scripts/test-all` starts the servers and runs them"
+        );
+    }
+}
+
 /// True when running in CI, where every external resource is required.
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")

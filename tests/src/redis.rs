@@ -24,7 +24,7 @@ pub async fn redis_up() -> bool {
     let up = tokio::net::TcpStream::connect(&addr).await.is_ok();
     if !up {
         assert!(!in_ci(), "Redis must be reachable at {url} in CI");
-        eprintln!("skipping the Redis half of a cache test: nothing answers at {url}");
+        crate::note_skipped("Redis", &format!("nothing answers at {url}"));
     }
     up
 }

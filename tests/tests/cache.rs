@@ -1117,7 +1117,10 @@ async fn full_redis() -> Option<OwnRedis> {
         Ok(c) => c,
         Err(e) => {
             assert!(!in_ci(), "redis-server must be installed in CI: {e}");
-            eprintln!("skipping: cannot start redis-server ({e})");
+            quarry_tests::note_skipped(
+                "Redis server restart",
+                &format!("cannot start redis-server: {e}"),
+            );
             return None;
         }
     };

@@ -79,7 +79,7 @@ fn split_expectation(text: &str) -> (String, Vec<Expected>) {
 fn validation_corpus() {
     let Some(shared) = shared_dir() else {
         assert!(!in_ci(), "../shared/conformance is required in CI");
-        eprintln!("skipping: ../shared/conformance not found");
+        quarry_tests::note_skipped("Conformance", "../shared/conformance not found");
         return;
     };
     let dir = shared.join("conformance/psl/validation");

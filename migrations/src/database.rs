@@ -2,8 +2,8 @@
 //!
 //! Owns: tables, columns with their types, nullability and defaults, primary keys, indexes,
 //! foreign keys and (PostgreSQL and MySQL) enums. Both sides of a diff are values of this type:
-//! one computed from a Prisma schema ([`crate::calculate`]), the other read from a live database
-//! ([`crate::introspect`]) or replayed from a migrations folder.
+//! one computed from a Prisma schema ([`crate::calculate()`]), the other read from a live database
+//! ([`crate::introspect()`]) or replayed from a migrations folder.
 //! Must not know: the Prisma schema language, or how SQL text is produced.
 
 use crate::dialect::Dialect;

@@ -3,8 +3,8 @@
 //! Owns: all DDL, the database-schema model, diffing and migration history.
 //!
 //! Data flows one way: a validated Prisma schema ([`quarry_schema::ir`]) becomes a
-//! [`DatabaseSchema`] per dialect ([`calculate`]); a live database becomes one too
-//! ([`introspect`]); two database schemas are [`diff`]ed into ordered [`Step`]s, which
+//! [`DatabaseSchema`] per dialect ([`calculate()`]); a live database becomes one too
+//! ([`introspect()`]); two database schemas are [`diff()`]ed into ordered [`Step`]s, which
 //! [`render_script`] writes as SQL. The rest (history table, migrations folder, shadow databases,
 //! the `migrate` commands) is built on those four pieces.
 //! Must not know: terminal output or argument parsing (the CLI owns those).

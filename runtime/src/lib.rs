@@ -1,26 +1,57 @@
-//! Quarry's runtime: the crate that applications depend on.
+//! Quarry's runtime: the library a Quarry app depends on (package `quarry-orm`, library
+//! `quarry`). You rarely name it directly: the client that `quarry generate` writes from your
+//! Prisma schema is built on it, and gives each model typed reads and writes.
 //!
-//! Owns: the query IR ([`query`]), the per-dialect SQL compiler ([`sql`]), execution on sqlx and, for
-//! SQLite, on its own executor ([`exec`], [`sqlite`]), relation loading ([`load`]) and the typed API generated clients are built from
-//! ([`api`]). Must not know: schema files; generated code hands it static metadata ([`meta`]).
+//! ```no_run
+//! # mod db {
+//! #     pub use quarry::Client;
+//! # }
+//! // `mod db;` holds the generated client (see the README's quickstart).
+//! #[tokio::main]
+//! async fn main() -> quarry::Result<()> {
+//!     let client = quarry::Client::from_env().await?; // the generated `db::Client` wraps this
+//!     let n = client.execute_raw("UPDATE \"Post\" SET title = ? WHERE id = ?", vec!["Hi".into(), 1.into()]).await?;
+//!     println!("{n} row(s) changed");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! What you meet here:
+//! - [`Client`] and [`ConnectOptions`]: connecting (`DATABASE_URL`, `.env`), the pool,
+//!   [`Client::transaction`], raw SQL ([`Client::execute_raw`], [`Client::query_raw`]).
+//! - [`Error`] and [`Result`]: typed errors with Prisma's codes ([`Error::prisma_code`]).
+//! - [`Data`], [`Value`], [`DateTime`], [`Decimal`], [`Json`]: values in writes and reads.
+//! - [`cache`]: the query result cache ([`CacheStrategy`], [`CacheOptions`]).
+//! - [`RelationLoadStrategy`], [`IsolationLevel`], [`TransactionOptions`].
+//!
+//! The modules the generated code is built from (query IR, SQL compiler, executors, relation
+//! loading) are public for it, and hidden from this documentation.
 #![warn(missing_docs, unreachable_pub)]
 #![deny(unsafe_code)]
 
 pub mod api;
 pub mod cache;
 pub mod client;
+#[doc(hidden)]
 pub mod direct;
 pub mod error;
+#[doc(hidden)]
 pub mod exec;
 mod ids;
+#[doc(hidden)]
 pub mod load;
 pub mod meta;
+#[doc(hidden)]
 pub mod nested;
+#[doc(hidden)]
 pub mod pool;
 pub mod query;
+#[doc(hidden)]
 pub mod sql;
+#[doc(hidden)]
 pub mod sqlite;
 pub mod value;
+#[doc(hidden)]
 pub mod write;
 
 pub use api::{

@@ -139,7 +139,7 @@ fn to_record(m: &'static ModelMeta, args: &FindArgs, mut values: Vec<Value>) -> 
 }
 
 /// `find_many`: rows matching `args`, with their includes, loaded with `strategy`, all on one
-/// connection ([`Client::read`]).
+/// connection (`Client::read`).
 pub async fn find_many(
     client: &Client,
     m: &'static ModelMeta,

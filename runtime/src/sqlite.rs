@@ -23,7 +23,7 @@
 //!   roll back the whole transaction; outside one, SQLite calls the progress handler once more
 //!   after the statement has committed, so an "interrupted" write may have been applied, and
 //!   running it again would apply it twice. A write whose work is bounded by its input (an
-//!   insert of given rows, a change of one record by its key: [`Statement::bounded`]) runs on
+//!   insert of given rows, a change of one record by its key: `Statement::bounded`) runs on
 //!   the caller's thread; any other write starts on a blocking thread.
 //! - A statement that finds the database locked does not wait on the caller's thread: the
 //!   connection's busy timeout is zero there, and the statement (which has changed nothing,

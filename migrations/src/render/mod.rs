@@ -1,7 +1,7 @@
 //! Rendering migration steps as SQL, one renderer per dialect.
 //!
 //! Owns: the SQL text of every step, formatted as Prisma Migrate formats it (so a migration
-//! Quarry writes reads like one Prisma wrote). Each dialect implements [`SqlRenderer`]; adding a
+//! Quarry writes reads like one Prisma wrote). Each dialect implements `SqlRenderer`; adding a
 //! dialect means implementing that one trait.
 //! Must not know: how steps are computed or executed.
 

@@ -3,7 +3,7 @@
 //!
 //! Owns: cache keys, freshness, single flight, invalidation and the cache's failure handling.
 //! Must not know: how a query runs (the builders hand it a closure that runs it) or what a
-//! typed record is (it keeps results untyped: [`codec::Payload`]).
+//! typed record is (it keeps results untyped: `codec::Payload`).
 //!
 //! **Invalidation by epochs.** Every model, every tag and the whole cache have an epoch: a
 //! counter in the store. An entry records the epochs of its models and tags as they were

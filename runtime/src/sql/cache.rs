@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, RwLock};
 
-/// Rendered SQL text by shape (the words of a [`super::ShapeSink`], compared exactly).
+/// Rendered SQL text by shape (the words of a `ShapeSink`, compared exactly).
 /// Bounded: when full, it starts over (shapes are few in practice; a program that builds
 /// unbounded shapes still uses bounded memory).
 #[derive(Debug, Default)]

@@ -1,8 +1,8 @@
 //! From query IR to SQL text and bind values, for each dialect.
 //!
-//! Owns: all SQL the client runs. One walker ([`compile`] and friends) emits fragments into a
-//! [`Sink`]. Two sinks exist: [`ShapeSink`] records the fragments and collects the binds, and
-//! [`TextSink`] renders the text. The text depends only on the query's shape, so a statement
+//! Owns: all SQL the client runs. One walker (`compile` and friends) emits fragments into a
+//! `Sink`. Two sinks exist: `ShapeSink` records the fragments and collects the binds, and
+//! `TextSink` renders the text. The text depends only on the query's shape, so a statement
 //! is rendered once per shape and then found by its shape ([`StatementCache`]). Identifiers come
 //! from static metadata and are always quoted; values are always bound.
 

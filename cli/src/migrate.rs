@@ -182,6 +182,9 @@ pub(crate) enum DbCommand {
         /// Empty the database first.
         #[arg(long)]
         force_reset: bool,
+        /// Do not regenerate the client afterwards.
+        #[arg(long)]
+        skip_generate: bool,
     },
     /// Read an existing database into the schema (introspection). Names, docs and order of
     /// what the schema already has are kept; the datasource and generator blocks stay as they
@@ -881,6 +884,7 @@ pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
             schema,
             accept_data_loss,
             force_reset,
+            skip_generate,
         } => rt.block_on(async {
             let project = match load_project(&schema) {
                 Ok(p) => p,
@@ -895,7 +899,17 @@ pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
                     if report.steps_applied > 0 {
                         out("Your database is now in sync with your schema.\n");
                     }
-                    ExitCode::SUCCESS
+                    if skip_generate || !has_quarry_generator(&project) {
+                        return ExitCode::SUCCESS;
+                    }
+                    // As Prisma's `db push` does: the client follows the pushed schema.
+                    match crate::commands::generate(schema.schema.as_deref()) {
+                        Ok(code) => code,
+                        Err(e) => {
+                            eprintln!("error: generating the client failed: {e}");
+                            ExitCode::from(1)
+                        }
+                    }
                 }
                 Err(e) => fail(&e),
             }

@@ -685,3 +685,27 @@ fn version_names_every_component_and_a_mismatched_runtime() {
         text(&old.stderr)
     );
 }
+
+#[test]
+fn db_push_regenerates_the_client_unless_told_not_to() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("schema.prisma"),
+        format!(
+            "generator client {{\n  provider = \"quarry\"\n  output   = \"db.rs\"\n}}\n\n{VALID}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".env"), "DATABASE_URL=\"file:./dev.db\"\n").unwrap();
+    let skipped = quarry(dir.path(), &["db", "push", "--skip-generate"]);
+    assert_eq!(skipped.status.code(), Some(0), "{}", text(&skipped.stderr));
+    assert!(!dir.path().join("db.rs").exists());
+    let pushed = quarry(dir.path(), &["db", "push"]);
+    assert_eq!(pushed.status.code(), Some(0), "{}", text(&pushed.stderr));
+    assert!(
+        text(&pushed.stdout).contains("Generated the Quarry client"),
+        "{}",
+        text(&pushed.stdout)
+    );
+    assert!(dir.path().join("db.rs").is_file());
+}

@@ -436,6 +436,40 @@ fn type_suggestion(cx: &Cx<'_>, name: &str) -> String {
     }
 }
 
+/// The candidate closest to `name` (ignoring case), when one is close enough to be a typo:
+/// for "did you mean" hints.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count() / 3).clamp(1, 3);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&lower, &c.to_lowercase());
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for each unknown name that is close to a known one.
+pub(crate) fn suggestions<S: AsRef<str>>(unknown: &[S], known: &[&str]) -> Option<String> {
+    let hints: Vec<String> = unknown
+        .iter()
+        .map(AsRef::as_ref)
+        .filter_map(|u| closest(u, known.iter().copied()).map(|c| format!("`{c}` for `{u}`")))
+        .collect();
+    match (unknown.len(), hints.len()) {
+        (_, 0) => None,
+        // One name: no need to say which.
+        (1, _) => closest(unknown[0].as_ref(), known.iter().copied())
+            .map(|c| format!("did you mean `{c}`?")),
+        _ => Some(format!("did you mean {}?", hints.join(", "))),
+    }
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -617,7 +651,21 @@ fn native_type(
 ) -> Option<ir::NativeType> {
     let full = a.name.name.as_str();
     let Some((prefix, type_name)) = full.split_once('.') else {
-        cx.error(format!("Attribute not known: \"@{full}\"."), a.span);
+        const KNOWN: &[&str] = &[
+            "id",
+            "unique",
+            "default",
+            "relation",
+            "map",
+            "updatedAt",
+            "ignore",
+            "shardKey",
+        ];
+        let mut d = Diagnostic::error(format!("Attribute not known: \"@{full}\"."), a.span);
+        if let Some(c) = closest(full, KNOWN.iter().copied()) {
+            d = d.with_help(format!("did you mean `@{c}`?"));
+        }
+        cx.push(d);
         return None;
     };
     if Some(prefix) != cx.native_prefix() {
@@ -920,7 +968,17 @@ fn block_attributes(
                     );
                 }
             }
-            other => cx.error(format!("Attribute not known: \"@@{other}\"."), a.span),
+            other => {
+                const KNOWN: &[&str] = &[
+                    "id", "unique", "index", "fulltext", "map", "ignore", "schema", "shardKey",
+                ];
+                let mut d =
+                    Diagnostic::error(format!("Attribute not known: \"@@{other}\"."), a.span);
+                if let Some(c) = closest(other, KNOWN.iter().copied()) {
+                    d = d.with_help(format!("did you mean `@@{c}`?"));
+                }
+                cx.push(d);
+            }
         }
     }
     let what = m.kind.keyword();
@@ -1093,10 +1151,17 @@ fn index_fields(
                 unknown.join(", ")
             ),
         };
-        cx.error(
+        let mut d = Diagnostic::error(
             format!("Error validating model \"{model_name}\": {message}"),
             args.span(),
         );
+        if let Some(help) = suggestions(
+            &unknown,
+            &m.fields().map(|f| f.name.name.as_str()).collect::<Vec<_>>(),
+        ) {
+            d = d.with_help(help);
+        }
+        cx.push(d);
     }
     if !relation.is_empty() {
         let suggestion: Vec<String> = relation

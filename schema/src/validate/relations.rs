@@ -8,7 +8,7 @@
 //! relation field on its own (actions, ignored models, named foreign keys), then each relation
 //! by kind, then cycles of cascading actions when relations are emulated.
 
-use super::attributes::{ModelRelationAttrs, RelationAttr};
+use super::attributes::{suggestions, ModelRelationAttrs, RelationAttr};
 use super::Cx;
 use crate::ast;
 use crate::diagnostics::Diagnostic;
@@ -158,10 +158,20 @@ fn resolve_arguments(
             Err((unknown, relation)) => {
                 c.broken = true;
                 if !unknown.is_empty() {
-                    cx.error(
+                    let mut d = Diagnostic::error(
                         format!("Error validating: The argument fields must refer only to existing fields. The following fields do not exist in this model: {}", unknown.join(", ")),
                         span,
                     );
+                    let known: Vec<&str> = model
+                        .fields
+                        .iter()
+                        .filter(|f| !f.is_relation())
+                        .map(|f| f.name.as_str())
+                        .collect();
+                    if let Some(help) = suggestions(&unknown, &known) {
+                        d = d.with_help(help);
+                    }
+                    cx.push(d);
                 }
                 if !relation.is_empty() {
                     cx.error(
@@ -178,10 +188,20 @@ fn resolve_arguments(
             Err((unknown, relation)) => {
                 c.broken = true;
                 if !unknown.is_empty() {
-                    cx.error(
+                    let mut d = Diagnostic::error(
                         format!("Error validating: The argument `references` must refer only to existing fields in the related model `{}`. The following fields do not exist in the related model: {}", related.name, unknown.join(", ")),
                         span,
                     );
+                    let known: Vec<&str> = related
+                        .fields
+                        .iter()
+                        .filter(|f| !f.is_relation())
+                        .map(|f| f.name.as_str())
+                        .collect();
+                    if let Some(help) = suggestions(&unknown, &known) {
+                        d = d.with_help(help);
+                    }
+                    cx.push(d);
                 }
                 if !relation.is_empty() {
                     cx.error(

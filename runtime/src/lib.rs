@@ -66,6 +66,20 @@ pub use value::{FromValue, IntoValue, Value};
 
 /// `DateTime` fields: always UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// The current time, to the millisecond: what a `DateTime` field stores by default
+/// (`TIMESTAMP(3)` / `DATETIME(3)`, and Prisma's JavaScript dates), so a value written and read
+/// back compares equal to the one in hand.
+///
+/// ```
+/// let t = quarry::now();
+/// assert_eq!(t.timestamp_subsec_nanos() % 1_000_000, 0);
+/// ```
+pub fn now() -> DateTime {
+    let t = chrono::Utc::now();
+    let millis = t.timestamp_millis();
+    chrono::DateTime::from_timestamp_millis(millis).unwrap_or(t)
+}
 /// `Json` fields.
 pub type Json = serde_json::Value;
 pub use bigdecimal::BigDecimal as Decimal;

@@ -338,3 +338,42 @@ fn locked_runtime(dir: &Path) -> Option<(String, PathBuf)> {
     }
     None
 }
+
+/// `generate --watch`: generates, then again each time a file of the schema changes (its
+/// files' sizes and modification times are polled twice a second: no watcher dependency, and
+/// it works on every filesystem). A failed generation is reported and the watch goes on.
+pub(crate) fn generate_watch(schema: Option<&Path>) -> CliResult {
+    let stamp = || -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
+        match load(schema) {
+            Ok(loaded) => loaded
+                .paths
+                .iter()
+                .map(|p| {
+                    let meta = std::fs::metadata(p).ok();
+                    (
+                        p.clone(),
+                        meta.as_ref().and_then(|m| m.modified().ok()),
+                        meta.map_or(0, |m| m.len()),
+                    )
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    };
+    let mut last = stamp();
+    if let Err(e) = generate(schema) {
+        eprintln!("error: {e}");
+    }
+    out("Watching the schema for changes (Ctrl-C stops).\n");
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let now = stamp();
+        if now == last {
+            continue;
+        }
+        last = now;
+        if let Err(e) = generate(schema) {
+            eprintln!("error: {e}");
+        }
+    }
+}

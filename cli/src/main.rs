@@ -61,6 +61,9 @@ enum Command {
     Generate {
         #[command(flatten)]
         schema: SchemaArg,
+        /// Keep running, and generate again whenever a schema file changes (Ctrl-C stops).
+        #[arg(long)]
+        watch: bool,
     },
     /// Create and apply migrations, check and repair the migration history.
     Migrate {
@@ -100,7 +103,14 @@ fn main() -> ExitCode {
             commands::validate(schema.schema.as_deref(), format)
         }
         Command::Format { schema, check } => commands::format(schema.schema.as_deref(), check),
-        Command::Generate { schema } => commands::generate(schema.schema.as_deref()),
+        Command::Generate {
+            schema,
+            watch: false,
+        } => commands::generate(schema.schema.as_deref()),
+        Command::Generate {
+            schema,
+            watch: true,
+        } => commands::generate_watch(schema.schema.as_deref()),
         Command::Migrate { cmd } => migrate::run_migrate(cmd),
         Command::Db { cmd } => migrate::run_db(cmd),
         Command::Version { format } => commands::version(format == OutputFormat::Json),

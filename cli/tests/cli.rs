@@ -709,3 +709,45 @@ fn db_push_regenerates_the_client_unless_told_not_to() {
     );
     assert!(dir.path().join("db.rs").is_file());
 }
+
+#[test]
+fn generate_watch_regenerates_when_the_schema_changes() {
+    let dir = tempdir();
+    let schema = format!(
+        "generator client {{\n  provider = \"quarry\"\n  output   = \"db.rs\"\n}}\n\n{VALID}"
+    );
+    std::fs::write(dir.path().join("schema.prisma"), &schema).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quarry"))
+        .args(["generate", "--watch"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait_for = |what: &str| {
+        for _ in 0..100 {
+            if std::fs::read_to_string(dir.path().join("db.rs")).is_ok_and(|c| c.contains(what)) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    };
+    let first = wait_for("pub email");
+    std::fs::write(
+        dir.path().join("schema.prisma"),
+        schema.replace(
+            "email String @unique",
+            "email String @unique\n  nickname String?",
+        ),
+    )
+    .unwrap();
+    let second = wait_for("pub nickname");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first, "the client was not generated at start");
+    assert!(
+        second,
+        "the client was not generated again after the change"
+    );
+}

@@ -720,6 +720,11 @@ impl<R: OneRelationField, T> Relation<R, T> {
 
 /// Fills one relation slot of a record type (implemented by generated code for each
 /// relation of each model).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be included in `{Rec}`",
+    label = "not a relation that can be included here",
+    note = "call `.include(...)` before `.count_relations(...)` and `.select(...)`, once per relation, with a relation of the model being read (`user::posts()` on `client.user()`)"
+)]
 pub trait IncludeIn<Rec> {
     /// The record type with the slot filled.
     type Output: FromRecord;
@@ -1028,6 +1033,24 @@ pub struct SelectFirst<'c, M, S> {
 }
 
 impl<M: Model, S: Selection<M>> SelectFirst<'_, M, S> {
+    /// Only records matching `filter` (several calls combine with AND).
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.inner = self.inner.filter(filter);
+        self
+    }
+
+    /// Adds an ordering key: which record is the first.
+    pub fn order_by(mut self, order: OrderBy<M>) -> Self {
+        self.inner = self.inner.order_by(order);
+        self
+    }
+
+    /// Skips `n` records.
+    pub fn skip(mut self, n: u64) -> Self {
+        self.inner = self.inner.skip(n);
+        self
+    }
+
     /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
     pub fn cache(mut self, strategy: CacheStrategy) -> Self {
         self.inner = self.inner.cache(strategy);
@@ -1055,6 +1078,9 @@ pub struct SelectMany<'c, M, S> {
 }
 
 impl<M: Model, S: Selection<M>> SelectMany<'_, M, S> {
+    // The order of builder calls does not matter: `select` may come before or after these.
+    find_methods!();
+
     /// Serves the result from the query result cache while it is fresh ([`FindMany::cache`]).
     pub fn cache(mut self, strategy: CacheStrategy) -> Self {
         self.cache = Some(strategy);
@@ -1109,6 +1135,11 @@ impl<M: Model, S: Selection<M>> SelectMany<'_, M, S> {
 }
 
 /// A set of fields read together, e.g. `(user::id(), user::email())`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a selection of `{M}`'s fields",
+    label = "expected a tuple of this model's field handles",
+    note = "select with a tuple of field handles of the model being read, e.g. `.select((user::id(), user::email()))` (a single field is `(user::id(),)`)"
+)]
 pub trait Selection<M> {
     /// The tuple of values.
     type Output;
@@ -2629,4 +2660,35 @@ impl Client {
         self.atomic(|tx| async move { queries.run_all(&tx).await })
             .await
     }
+}
+
+/// `.await` on a builder runs it, as `.exec()` does: forgetting `.exec()` is not an error.
+/// (`.exec().await` saves the one allocation this makes.)
+macro_rules! await_runs {
+    ($(impl[$($g:tt)*] $ty:ty => $out:ty;)*) => {$(
+        impl<$($g)*> std::future::IntoFuture for $ty {
+            type Output = Result<$out>;
+            type IntoFuture =
+                std::pin::Pin<Box<dyn std::future::Future<Output = Result<$out>> + Send + 'c>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.exec())
+            }
+        }
+    )*};
+}
+
+await_runs! {
+    impl['c, M: Model, R: FromRecord] FindMany<'c, M, R> => Vec<R>;
+    impl['c, M: Model, R: FromRecord] FindFirst<'c, M, R> => Option<R>;
+    impl['c, M: Model, R: FromRecord] FindOrThrow<'c, M, R> => R;
+    impl['c, M: Model, S: Selection<M> + 'c] SelectFirst<'c, M, S> => Option<S::Output>;
+    impl['c, M: Model, S: Selection<M> + 'c] SelectMany<'c, M, S> => Vec<S::Output>;
+    impl['c, M: Model] Count<'c, M> => i64;
+    impl['c, M: Model, A: Aggregates<M> + Send + 'c] AggregateQuery<'c, M, A> => A::Output;
+    impl['c, M: Model, B: Selection<M> + Send + 'c, A: Aggregates<M> + Send + 'c] GroupBy<'c, M, B, A> => Vec<(B::Output, A::Output)>;
+    impl['c, M: Model, R: FromRecord] Write<'c, M, R> => R;
+    impl['c, M: Model, S: Selection<M> + 'c] WriteSelect<'c, M, S> => S::Output;
+    impl['c, M: Model, Op: 'c] WriteMany<'c, M, Op> => u64;
+    impl['c, M: Model + FromRecord] CreateMany<'c, M> => u64;
 }

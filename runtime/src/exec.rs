@@ -80,7 +80,7 @@ async fn in_query_span<T>(
 }
 
 fn timed<T>(
-    sql: &str,
+    stmt: &Statement,
     rows: impl Fn(&T) -> usize,
     started: Option<std::time::Instant>,
     result: &Result<T>,
@@ -89,10 +89,17 @@ fn timed<T>(
         return;
     };
     let elapsed = started.elapsed();
+    let sql = stmt.sql.as_ref();
+    // Bound values can be personal data: they are logged only when the subscriber asks for
+    // TRACE on `quarry::query` (Prisma's query event always carries them).
+    let params = tracing::enabled!(target: "quarry::query", tracing::Level::TRACE)
+        .then(|| format!("{:?}", stmt.binds));
+    let params = params.as_deref();
     match result {
         Ok(r) => tracing::debug!(
             target: "quarry::query",
             sql,
+            params,
             rows = rows(r),
             duration_us = elapsed.as_micros() as u64,
             "query"
@@ -100,6 +107,7 @@ fn timed<T>(
         Err(e) => tracing::debug!(
             target: "quarry::query",
             sql,
+            params,
             error = %e,
             duration_us = elapsed.as_micros() as u64,
             "query failed"
@@ -412,7 +420,7 @@ impl Target<'_> {
         })
         .await;
         timed(
-            &stmt.sql,
+            stmt,
             |r: &Option<Vec<R>>| r.as_ref().map_or(0, Vec::len),
             started,
             &result,
@@ -434,7 +442,7 @@ impl Target<'_> {
             })
             .await;
         timed(
-            &stmt.sql,
+            stmt,
             |r: &Option<Vec<sqlx::postgres::PgRow>>| r.as_ref().map_or(0, Vec::len),
             started,
             &result,
@@ -465,7 +473,7 @@ impl Target<'_> {
             on_target!(self, fetch_rows, stmt, columns, model)
         })
         .await;
-        timed(&stmt.sql, |r: &Vec<Vec<Value>>| r.len(), started, &result);
+        timed(stmt, |r: &Vec<Vec<Value>>| r.len(), started, &result);
         result
     }
 
@@ -480,7 +488,7 @@ impl Target<'_> {
             on_target!(self, execute_statement, stmt, model)
         })
         .await;
-        timed(&stmt.sql, |n: &u64| *n as usize, started, &result);
+        timed(stmt, |n: &u64| *n as usize, started, &result);
         result
     }
 }

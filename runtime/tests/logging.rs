@@ -8,7 +8,7 @@ use tracing::{Event, Metadata, Subscriber};
 
 /// Collects the fields of `quarry::query` events as text.
 #[derive(Clone, Default)]
-struct Events(Arc<Mutex<Vec<String>>>);
+struct Events(Arc<Mutex<Vec<String>>>, bool);
 
 struct Fields(String);
 
@@ -19,8 +19,9 @@ impl Visit for Fields {
 }
 
 impl Subscriber for Events {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
+    fn enabled(&self, meta: &Metadata<'_>) -> bool {
+        // The second field turns TRACE on (bound values in query events).
+        self.1 || *meta.level() != tracing::Level::TRACE
     }
     fn new_span(&self, _: &Attributes<'_>) -> Id {
         Id::from_u64(1)
@@ -65,4 +66,32 @@ fn statements_are_logged_with_sql_rows_and_duration() {
         .unwrap_or_else(|| panic!("no event for the insert in {events:?}"));
     assert!(insert.contains("rows=2"), "{insert}");
     assert!(insert.contains("duration_us="), "{insert}");
+}
+
+/// Bound values are logged only when the subscriber asks for TRACE on `quarry::query`.
+#[test]
+fn bound_values_are_logged_only_at_trace() {
+    for trace in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("file:{}?mode=rwc", dir.path().join("p.db").display());
+        let events = Events(Default::default(), trace);
+        tracing::subscriber::with_default(events.clone(), || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async {
+                    let c = quarry::Client::connect(&url).await.unwrap();
+                    c.execute_raw("CREATE TABLE t (x TEXT)", vec![])
+                        .await
+                        .unwrap();
+                    c.execute_raw("INSERT INTO t VALUES (?)", vec!["secret-ish".into()])
+                        .await
+                        .unwrap();
+                })
+        });
+        let events = events.0.lock().unwrap();
+        let insert = events.iter().find(|e| e.contains("INSERT INTO t")).unwrap();
+        assert_eq!(insert.contains("secret-ish"), trace, "{insert}");
+    }
 }

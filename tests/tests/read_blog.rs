@@ -1133,3 +1133,48 @@ on_every_backend!(order_by_a_to_one_relations_field, fixture, |f, backend| {
         assert_eq!(ids, ["c2", "c1"], "{backend:?} {strategy:?}");
     }
 });
+
+on_every_backend!(
+    builders_run_on_await_and_select_goes_anywhere,
+    fixture,
+    |f| {
+        let c = &f.client;
+        // `.await` on a builder runs it, as `.exec()` does; the future can be spawned.
+        let users: Vec<db::User> = c
+            .user()
+            .find_many()
+            .order_by(user::id().asc())
+            .await
+            .unwrap();
+        assert_eq!(emails(&users).len(), 3);
+        let n: i64 = c.user().count().await.unwrap();
+        assert_eq!(n, 3);
+        let spawned = {
+            let c = c.clone();
+            tokio::spawn(async move { c.user().find_first().order_by(user::id().asc()).await })
+        };
+        assert_eq!(spawned.await.unwrap().unwrap().map(|u| u.id), Some(1));
+        // `select` before or after the rest of the builder.
+        let before = c
+            .user()
+            .find_many()
+            .select((user::email(),))
+            .filter(user::email().ends_with("@example.com"))
+            .order_by(user::email().desc())
+            .take(1)
+            .await
+            .unwrap();
+        let after = c
+            .user()
+            .find_many()
+            .filter(user::email().ends_with("@example.com"))
+            .order_by(user::email().desc())
+            .take(1)
+            .select((user::email(),))
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(before, after);
+        assert_eq!(before, [("carol@example.com".to_string(),)]);
+    }
+);

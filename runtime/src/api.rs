@@ -1859,16 +1859,16 @@ impl<M: Model> Data<M> {
         self.nest::<R>(NestedOp::Create(data.into_write()))
     }
 
-    /// Creates several related records and links them.
+    /// Creates several related records and links them: on a one-to-many relation, in one
+    /// multi-row INSERT when the records have no nested writes of their own (Prisma's nested
+    /// `createMany`).
     pub fn create_each<R: RelationField<Parent = M>, T>(
-        mut self,
+        self,
         _relation: Relation<R, T>,
         data: impl IntoIterator<Item = Data<R::Child>>,
     ) -> Self {
-        for d in data {
-            self = self.nest::<R>(NestedOp::Create(d.into_write()));
-        }
-        self
+        let rows: Vec<_> = data.into_iter().map(Data::into_write).collect();
+        self.nest::<R>(NestedOp::CreateMany(rows))
     }
 
     /// Links the existing record with this key (to-one: replaces the link).
@@ -2209,6 +2209,11 @@ fn nested_models(m: &'static ModelMeta, data: &WriteData, out: &mut Vec<&'static
             NestedOp::Upsert(_, a, b) => {
                 nested_models(related, a, out);
                 nested_models(related, b, out);
+            }
+            NestedOp::CreateMany(ds) => {
+                for d in ds {
+                    nested_models(related, d, out);
+                }
             }
             _ => {}
         }

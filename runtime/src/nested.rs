@@ -53,6 +53,9 @@ pub struct Nested {
 pub enum NestedOp {
     /// Create a related record and link it.
     Create(WriteData),
+    /// Create several related records of a one-to-many relation: one multi-row INSERT when
+    /// the records carry no nested writes of their own, else one `Create` each.
+    CreateMany(Vec<WriteData>),
     /// Link an existing record; `RecordNotFound` naming the related model when it is absent.
     Connect(Key),
     /// Link the record with this key, creating it from the data when absent.
@@ -77,6 +80,7 @@ impl NestedOp {
     fn name(&self) -> &'static str {
         match self {
             NestedOp::Create(_) => "create",
+            NestedOp::CreateMany(_) => "create_many",
             NestedOp::Connect(_) => "connect",
             NestedOp::ConnectOrCreate(..) => "connect_or_create",
             NestedOp::Disconnect(_) => "disconnect",
@@ -92,7 +96,10 @@ impl NestedOp {
     fn allowed_in_create(&self) -> bool {
         matches!(
             self,
-            NestedOp::Create(_) | NestedOp::Connect(_) | NestedOp::ConnectOrCreate(..)
+            NestedOp::Create(_)
+                | NestedOp::CreateMany(_)
+                | NestedOp::Connect(_)
+                | NestedOp::ConnectOrCreate(..)
         )
     }
 }
@@ -316,6 +323,18 @@ async fn before(
     }
     let child_row = match n.op {
         NestedOp::Create(data) => create_in(c, rel.related, data).await?,
+        // A to-one relation: the last record created is the one linked, as with several
+        // `create`s.
+        NestedOp::CreateMany(datas) => {
+            let mut last = None;
+            for data in datas {
+                last = Some(create_in(c, rel.related, data).await?);
+            }
+            match last {
+                Some(row) => row,
+                None => return Ok(None),
+            }
+        }
         NestedOp::Connect(key) => find_row(c, rel.related, key_filter(&key))
             .await?
             .ok_or_else(|| not_found(rel.related, "connect"))?,
@@ -427,6 +446,30 @@ async fn after(c: &Client, m: &'static ModelMeta, parent: &[Value], n: Nested) -
             release_current(c, m, rel, parent, None).await?;
             create(data).await
         }
+        NestedOp::CreateMany(datas) => match &rel.link {
+            Link::Direct { local, remote }
+                if rel.many
+                    && !rel.holds_foreign_key
+                    && datas.iter().all(|d| d.nested.is_empty()) =>
+            {
+                let rows = datas
+                    .into_iter()
+                    .map(|mut d| {
+                        override_writes(&mut d.writes, fk_writes(local, remote, parent));
+                        d.writes
+                    })
+                    .collect();
+                w::create_many(c, child, rows, false, false).await?;
+                Ok(())
+            }
+            _ => {
+                for data in datas {
+                    release_current(c, m, rel, parent, None).await?;
+                    create(data).await?;
+                }
+                Ok(())
+            }
+        },
         NestedOp::Connect(key) => {
             let row = find_row(c, child, key_filter(&key))
                 .await?

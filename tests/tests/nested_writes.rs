@@ -1107,3 +1107,36 @@ async fn a_linked_optional_back_side_is_unlinked() {
         );
     }
 }
+
+on_every_backend!(nested_create_each_is_one_insert, blog, |f| {
+    let (c, b) = (&f.client, f.backend);
+    let raw = c.raw();
+    let posts =
+        |n: usize| (0..n).map(|i| post::create_without_author(format!("s{i}"), format!("T{i}")));
+    // The statements of a user with 1 post and with 50: the 49 more posts cost nothing more.
+    let before = raw.statements_executed();
+    c.user()
+        .create(user::create("one@example.com").create_each(user::posts(), posts(1)))
+        .exec()
+        .await
+        .unwrap();
+    let one = raw.statements_executed() - before;
+    let before = raw.statements_executed();
+    let many = c
+        .user()
+        .create(user::create("many@example.com").create_each(
+            user::posts(),
+            (0..50).map(|i| post::create_without_author(format!("m{i}"), format!("M{i}"))),
+        ))
+        .include(user::posts())
+        .exec()
+        .await
+        .unwrap();
+    let fifty = raw.statements_executed() - before - 1; // minus the include's read
+    assert!(
+        fifty <= one,
+        "{b:?}: 50 nested posts took {fifty} statements, 1 took {one}"
+    );
+    assert_eq!(many.posts.len(), 50, "{b:?}");
+    assert!(many.posts.iter().all(|p| p.author_id == many.id), "{b:?}");
+});

@@ -969,12 +969,30 @@ impl<'a> Renderer<'a> {
             } else {
                 vec![format!("@relation({})", quote(&relation))]
             };
+            // Re-introspection: the user's field names and docs on both sides.
+            let kept = self.existing.and_then(|schema| {
+                let r = schema
+                    .relations
+                    .iter()
+                    .find(|r| r.join_table_name().as_deref() == Some(t.name.as_str()))?;
+                let side = |table: &str| {
+                    [r.referencing, r.referenced].into_iter().find_map(|s| {
+                        let model = schema.model(s.model);
+                        (model.db_name == table).then(|| model.field(s.field))
+                    })
+                };
+                Some((side(&a_table)?, side(&b_table)?))
+            });
             let field = |name: String, target: &str| PField {
                 name,
                 type_text: format!("{target}[]"),
                 attrs: attrs.clone(),
                 docs: Vec::new(),
                 commented_out: None,
+            };
+            let kept_field = |f: &ir::Field, target: &str| PField {
+                docs: f.documentation.clone(),
+                ..field(f.name.clone(), target)
             };
             let name_for = |other: &str| {
                 if ambiguous {
@@ -990,11 +1008,15 @@ impl<'a> Renderer<'a> {
                 }
                 continue;
             }
+            let (on_a, on_b) = match kept {
+                Some((fa, fb)) => (kept_field(fa, &b), kept_field(fb, &a)),
+                None => (field(name_for(&b), &b), field(name_for(&a), &a)),
+            };
             if let Some(m) = models.iter_mut().find(|m| m.table == a_table) {
-                m.fields.push(field(name_for(&b), &b));
+                m.fields.push(on_a);
             }
             if let Some(m) = models.iter_mut().find(|m| m.table == b_table) {
-                m.fields.push(field(name_for(&a), &a));
+                m.fields.push(on_b);
             }
         }
     }

@@ -300,3 +300,27 @@ async fn an_empty_database_is_p4001_and_a_missing_one_is_not_created() {
     assert!(err.to_string().starts_with("P1003"), "{err}");
     assert!(!missing.exists());
 }
+
+/// Pulling a database over the schema that made it keeps the user's names, including those of
+/// implicit many-to-many fields and of several relations between the same models.
+#[tokio::test]
+async fn re_introspection_keeps_relation_and_many_to_many_names() {
+    let Some(db) = TestDb::new(Backend::Sqlite).await else {
+        return;
+    };
+    migrate_example(&db, "social").await;
+    let existing = common::examples()
+        .into_iter()
+        .find(|(n, _)| n == "social")
+        .map(|(_, t)| t)
+        .expect("example");
+    let pulled = pull(&db, Some(&existing)).await;
+    for line in [
+        "groups        Group[]   @relation(\"GroupMembers\")",
+        "members    User[]   @relation(\"GroupMembers\")",
+        "invitedBy     User?     @relation(\"Invitations\", fields: [invitedById], references: [id])",
+    ] {
+        assert!(pulled.schema.contains(line), "missing `{line}` in:\n{}", pulled.schema);
+    }
+    assert_describes_database(&db, &pulled.schema).await;
+}

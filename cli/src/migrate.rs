@@ -348,18 +348,44 @@ fn load_dotenv(dir: &Path) {
 }
 
 fn load_project(schema: &SchemaArg) -> Result<Project, MigrateError> {
+    load_project_with_sources(schema).map(|(project, _)| project)
+}
+
+/// [`load_project`], also giving the schema's files.
+fn load_project_with_sources(
+    schema: &SchemaArg,
+) -> Result<(Project, quarry_schema::load::LoadedSchema), MigrateError> {
     let cwd = std::env::current_dir().map_err(|e| MigrateError::Io {
         path: PathBuf::from("."),
         source: e,
     })?;
     load_dotenv(&cwd);
-    let project = Project::load(schema.schema.as_deref(), &cwd)?;
+    let (project, loaded) = Project::load_with_sources(schema.schema.as_deref(), &cwd)?;
     load_dotenv(&project.base_dir);
     // `.env` next to the schema may hold the URL: read the datasource again.
     if project.url.is_none() {
-        return Project::from_schema(project.schema, project.base_dir);
+        return Ok((
+            Project::from_schema(project.schema, project.base_dir)?,
+            loaded,
+        ));
     }
-    Ok(project)
+    Ok((project, loaded))
+}
+
+/// After `migrate dev` and `db push`: regenerates the client, as Prisma does, so that it
+/// follows the schema the database now has (unless `--skip-generate`, or no generator asks for
+/// Quarry's client).
+fn regenerate(project: &Project, schema: &SchemaArg, skip: bool) -> ExitCode {
+    if skip || !has_quarry_generator(project) {
+        return ExitCode::SUCCESS;
+    }
+    match crate::commands::generate(schema.schema.as_deref()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: generating the client failed: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// True when a generator block asks for the Quarry client.
@@ -494,17 +520,7 @@ pub(crate) fn run_migrate(cmd: MigrateCommand) -> CliResult {
                         )),
                         (None, _) => {}
                     }
-                    if skip_generate || !has_quarry_generator(&project) {
-                        return ExitCode::SUCCESS;
-                    }
-                    // Like Prisma, keep the client in step with the migrated schema.
-                    match crate::commands::generate(schema.schema.as_deref()) {
-                        Ok(code) => code,
-                        Err(e) => {
-                            eprintln!("error: generating the client failed: {e}");
-                            ExitCode::from(1)
-                        }
-                    }
+                    regenerate(&project, &schema, skip_generate)
                 }
                 Err(e) => fail(&e),
             }
@@ -899,17 +915,7 @@ pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
                     if report.steps_applied > 0 {
                         out("Your database is now in sync with your schema.\n");
                     }
-                    if skip_generate || !has_quarry_generator(&project) {
-                        return ExitCode::SUCCESS;
-                    }
-                    // As Prisma's `db push` does: the client follows the pushed schema.
-                    match crate::commands::generate(schema.schema.as_deref()) {
-                        Ok(code) => code,
-                        Err(e) => {
-                            eprintln!("error: generating the client failed: {e}");
-                            ExitCode::from(1)
-                        }
-                    }
+                    regenerate(&project, &schema, skip_generate)
                 }
                 Err(e) => fail(&e),
             }
@@ -980,26 +986,8 @@ pub(crate) fn run_db(cmd: DbCommand) -> CliResult {
 
 /// `db pull`: introspects the database and prints or writes the schema.
 async fn db_pull(schema: &SchemaArg, print: bool, force: bool, url: Option<String>) -> ExitCode {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    load_dotenv(&cwd);
-    let loaded = match quarry_schema::load::locate_and_load(schema.schema.as_deref(), &cwd) {
-        Ok(l) => l,
-        Err(e) => return fail(&MigrateError::SchemaNotLoaded(e.to_string())),
-    };
-    load_dotenv(&loaded.base_dir());
-    let validated = quarry_schema::validate(&loaded.sources);
-    let ir = match validated.schema {
-        Some(s) if !validated.diagnostics.has_errors() => s,
-        _ => {
-            return fail(&MigrateError::InvalidSchema(
-                validated
-                    .diagnostics
-                    .render(&loaded.sources, quarry_schema::Color::Never),
-            ))
-        }
-    };
-    let project = match Project::from_schema(ir, loaded.base_dir()) {
-        Ok(p) => p,
+    let (project, loaded) = match load_project_with_sources(schema) {
+        Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
     let url = match url {

@@ -101,9 +101,7 @@ pub fn schema_dir_in_crate(schema_dir: &Path, out: &Path) -> Option<String> {
         None => {
             let out = absolute(out.parent().unwrap_or(Path::new(".")))
                 .or_else(|| absolute(Path::new(".")))?;
-            out.ancestors()
-                .find(|d| d.join("Cargo.toml").is_file())?
-                .to_path_buf()
+            crate_dir(&out)?.to_path_buf()
         }
     };
     let schema_dir = absolute(schema_dir)?;
@@ -162,17 +160,19 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// The nearest folder at or above `dir` that holds a `Cargo.toml`: the crate `dir` is in.
+fn crate_dir(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|d| d.join("Cargo.toml").is_file())
+}
+
 /// `code` formatted by the toolchain's `rustfmt` as the project at `dir` configures it (its
 /// `rustfmt.toml` and its `Cargo.toml`'s edition), so that `cargo fmt --check` passes on a
 /// generated file kept in the source tree. `None` when rustfmt is not installed or fails; the
 /// unformatted code is valid Rust all the same.
 pub fn rustfmt(code: &str, dir: &Path) -> Option<String> {
     use std::io::Write;
-    let edition = dir
-        .ancestors()
-        .map(|d| d.join("Cargo.toml"))
-        .find(|p| p.is_file())
-        .and_then(|p| std::fs::read_to_string(p).ok())
+    let edition = crate_dir(dir)
+        .and_then(|d| std::fs::read_to_string(d.join("Cargo.toml")).ok())
         .and_then(|toml| {
             toml.lines().find_map(|l| {
                 let (key, value) = l.split_once('=')?;

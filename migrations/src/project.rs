@@ -30,6 +30,14 @@ pub struct Project {
 impl Project {
     /// Locates, loads and validates the schema (`--schema`, else Prisma's default places).
     pub fn load(schema_path: Option<&Path>, cwd: &Path) -> Result<Project> {
+        Project::load_with_sources(schema_path, cwd).map(|(project, _)| project)
+    }
+
+    /// [`Project::load`], also giving the schema's files (for commands that rewrite them).
+    pub fn load_with_sources(
+        schema_path: Option<&Path>,
+        cwd: &Path,
+    ) -> Result<(Project, quarry_schema::load::LoadedSchema)> {
         let loaded = quarry_schema::load::locate_and_load(schema_path, cwd)
             .map_err(|e| MigrateError::SchemaNotLoaded(e.to_string()))?;
         let validated = quarry_schema::validate(&loaded.sources);
@@ -43,7 +51,8 @@ impl Project {
                 ))
             }
         };
-        Project::from_schema(schema, loaded.base_dir())
+        let project = Project::from_schema(schema, loaded.base_dir())?;
+        Ok((project, loaded))
     }
 
     /// A project around an already validated schema whose files live in `base_dir`.

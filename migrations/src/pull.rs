@@ -68,7 +68,6 @@ struct PModel {
     docs: Vec<String>,
     fields: Vec<PField>,
     block: Vec<String>,
-    ignored: bool,
     /// Position in the existing schema, for keeping its order.
     existing_position: Option<usize>,
 }
@@ -264,17 +263,19 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The existing schema's scalar field for `column` of `table`.
+    fn existing_field(&self, table: &str, column: &str) -> Option<&'a ir::Field> {
+        let (_, m) = self.existing_model(table)?;
+        m.fields
+            .iter()
+            .find(|f| !f.is_relation() && f.db_name == column)
+    }
+
     fn field_name(&self, table: &str, column: &str) -> String {
-        if let Some((_, m)) = self.existing_model(table) {
-            if let Some(f) = m
-                .fields
-                .iter()
-                .find(|f| !f.is_relation() && f.db_name == column)
-            {
-                return f.name.clone();
-            }
+        match self.existing_field(table, column) {
+            Some(f) => f.name.clone(),
+            None => sanitize(column),
         }
-        sanitize(column)
     }
 
     fn model_name(&self, table: &str) -> String {
@@ -372,16 +373,8 @@ impl<'a> Renderer<'a> {
         let mut field_unique_used: Vec<&str> = Vec::new();
         let mut fields = Vec::new();
         for c in &t.columns {
-            let existing_field = existing.and_then(|(_, m)| {
-                m.fields
-                    .iter()
-                    .enumerate()
-                    .find(|(_, f)| !f.is_relation() && f.db_name == c.name)
-            });
-            let field_name = match existing_field {
-                Some((_, f)) => f.name.clone(),
-                None => sanitize(&c.name),
-            };
+            let existing_field = self.existing_field(&t.name, &c.name);
+            let field_name = self.field_name(&t.name, &c.name);
             let (type_name, native) = self.field_type(c, enums);
             if type_name.starts_with("Unsupported(") {
                 self.warnings_unsupported.push((
@@ -405,7 +398,7 @@ impl<'a> Renderer<'a> {
             if t.is_single_primary_key(&c.name) {
                 attrs.push(self.id_attribute(t));
             }
-            let client_default = existing_field.and_then(|(_, f)| client_default(f));
+            let client_default = existing_field.and_then(client_default);
             if let Some(d) = client_default {
                 attrs.push(format!("@default({d})"));
             } else if let Some(d) = self.default(t, c, enums) {
@@ -424,7 +417,7 @@ impl<'a> Renderer<'a> {
                 args.extend(column_args(&u.columns[0]));
                 attrs.push(attribute("@unique", &args));
             }
-            if existing_field.is_some_and(|(_, f)| f.is_updated_at) {
+            if existing_field.is_some_and(|f| f.is_updated_at) {
                 attrs.push("@updatedAt".to_string());
             }
             if field_name != c.name {
@@ -433,7 +426,7 @@ impl<'a> Renderer<'a> {
             if let Some(n) = native {
                 attrs.push(n);
             }
-            if existing_field.is_some_and(|(_, f)| f.is_ignored) {
+            if existing_field.is_some_and(|f| f.is_ignored) {
                 attrs.push("@ignore".to_string());
             }
             let (field_name, commented_out) = if field_name.is_empty() {
@@ -449,7 +442,7 @@ impl<'a> Renderer<'a> {
                 type_text: format!("{type_name}{suffix}"),
                 attrs,
                 docs: existing_field
-                    .map(|(_, f)| f.documentation.clone())
+                    .map(|f| f.documentation.clone())
                     .unwrap_or_default(),
                 commented_out,
             });
@@ -516,7 +509,6 @@ impl<'a> Renderer<'a> {
             docs,
             fields,
             block,
-            ignored,
             existing_position: existing.map(|(i, _)| i),
         }
     }
@@ -768,7 +760,7 @@ impl<'a> Renderer<'a> {
                 let relation_name = if ambiguous {
                     Some(format!("{}_{}To{}", a, fk.columns.join("_"), b))
                 } else if is_self {
-                    Some(format!("{a}To{a}"))
+                    Some(default_relation_name(&a, &a))
                 } else {
                     None
                 };
@@ -789,12 +781,7 @@ impl<'a> Renderer<'a> {
                         back_name = back.name.clone();
                         back_docs = back.documentation.clone();
                     }
-                    let default = if a <= b {
-                        format!("{a}To{b}")
-                    } else {
-                        format!("{b}To{a}")
-                    };
-                    if relation_name.is_some() || kept.name != default {
+                    if relation_name.is_some() || kept.name != default_relation_name(&a, &b) {
                         relation_name = Some(kept.name.to_string());
                     }
                 }
@@ -959,12 +946,7 @@ impl<'a> Renderer<'a> {
                 .copied()
                 .unwrap_or(0)
                 > 1;
-            let default_relation = if a <= b {
-                format!("{a}To{b}")
-            } else {
-                format!("{b}To{a}")
-            };
-            let attrs = if relation == default_relation && !ambiguous {
+            let attrs = if relation == default_relation_name(&a, &b) && !ambiguous {
                 Vec::new()
             } else {
                 vec![format!("@relation({})", quote(&relation))]
@@ -1081,6 +1063,16 @@ struct KeptRelation<'a> {
     name: &'a str,
     forward: &'a ir::Field,
     back: Option<&'a ir::Field>,
+}
+
+/// Prisma's name for the relation between models `a` and `b` when the schema gives none: the
+/// two names sorted, joined by `To`.
+fn default_relation_name(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a}To{b}")
+    } else {
+        format!("{b}To{a}")
+    }
 }
 
 fn pair(a: &str, b: &str) -> (String, String) {
@@ -1405,7 +1397,6 @@ fn render_model(out: &mut String, m: &PModel) {
             out.push_str(&format!("  {b}\n"));
         }
     }
-    let _ = m.ignored;
     out.push_str("}\n\n");
 }
 

@@ -39,11 +39,12 @@ impl Subscriber for Events {
     fn exit(&self, _: &Id) {}
 }
 
-#[test]
-fn statements_are_logged_with_sql_rows_and_duration() {
+/// The `quarry::query` event of the INSERT, when a table is created and `insert` run on a
+/// fresh SQLite database under a subscriber that enables TRACE or not.
+fn insert_event(trace: bool, insert: &'static str, binds: Vec<quarry::Value>) -> String {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("file:{}?mode=rwc", dir.path().join("log.db").display());
-    let events = Events::default();
+    let events = Events(Default::default(), trace);
     tracing::subscriber::with_default(events.clone(), || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -51,19 +52,21 @@ fn statements_are_logged_with_sql_rows_and_duration() {
             .unwrap()
             .block_on(async {
                 let c = quarry::Client::connect(&url).await.unwrap();
-                c.execute_raw("CREATE TABLE t (x INTEGER)", vec![])
-                    .await
-                    .unwrap();
-                c.execute_raw("INSERT INTO t VALUES (1), (2)", vec![])
-                    .await
-                    .unwrap();
+                c.execute_raw("CREATE TABLE t (x)", vec![]).await.unwrap();
+                c.execute_raw(insert, binds).await.unwrap();
             })
     });
     let events = events.0.lock().unwrap();
-    let insert = events
+    events
         .iter()
         .find(|e| e.contains("INSERT INTO t"))
-        .unwrap_or_else(|| panic!("no event for the insert in {events:?}"));
+        .unwrap_or_else(|| panic!("no event for the insert in {events:?}"))
+        .clone()
+}
+
+#[test]
+fn statements_are_logged_with_sql_rows_and_duration() {
+    let insert = insert_event(true, "INSERT INTO t VALUES (1), (2)", vec![]);
     assert!(insert.contains("rows=2"), "{insert}");
     assert!(insert.contains("duration_us="), "{insert}");
 }
@@ -72,26 +75,7 @@ fn statements_are_logged_with_sql_rows_and_duration() {
 #[test]
 fn bound_values_are_logged_only_at_trace() {
     for trace in [false, true] {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("file:{}?mode=rwc", dir.path().join("p.db").display());
-        let events = Events(Default::default(), trace);
-        tracing::subscriber::with_default(events.clone(), || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async {
-                    let c = quarry::Client::connect(&url).await.unwrap();
-                    c.execute_raw("CREATE TABLE t (x TEXT)", vec![])
-                        .await
-                        .unwrap();
-                    c.execute_raw("INSERT INTO t VALUES (?)", vec!["secret-ish".into()])
-                        .await
-                        .unwrap();
-                })
-        });
-        let events = events.0.lock().unwrap();
-        let insert = events.iter().find(|e| e.contains("INSERT INTO t")).unwrap();
+        let insert = insert_event(trace, "INSERT INTO t VALUES (?)", vec!["secret-ish".into()]);
         assert_eq!(insert.contains("secret-ish"), trace, "{insert}");
     }
 }

@@ -162,29 +162,11 @@ async fn sqlite(conn: &mut Connection) -> Result<Extras> {
         if has_check_constraint(&sql) {
             extras.check_constraint_tables.push(table_name.clone());
         }
-        let list_sql = format!("PRAGMA index_list({})", Dialect::Sqlite.quote(&table_name));
         // index_list: seq, name, unique, origin, partial
-        for index in rows(conn, &list_sql, "indexes").await? {
+        for index in super::sqlite::pragma(conn, "index_list", &table_name).await? {
             let name = index[1].string();
             extras.index_order.push((table_name.clone(), name.clone()));
-            let xinfo = format!("PRAGMA index_xinfo({})", Dialect::Sqlite.quote(&name));
-            let mut columns = Vec::new();
-            let mut expression = false;
-            // index_xinfo: seqno, cid, name, desc, coll, key
-            for c in rows(conn, &xinfo, "index columns").await? {
-                if c[5].int() != Some(1) {
-                    continue;
-                }
-                match &c[2] {
-                    Cell::Text(col) => columns.push(IndexColumn {
-                        name: col.clone(),
-                        sort: (c[3].int() == Some(1)).then_some(SortOrder::Desc),
-                        length: None,
-                        operator_class: None,
-                    }),
-                    _ => expression = true,
-                }
-            }
+            let (columns, expression) = super::sqlite::index_columns(conn, &name).await?;
             if expression {
                 extras.expression_indexes.push((table_name.clone(), name));
                 continue;

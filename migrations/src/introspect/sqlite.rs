@@ -30,7 +30,11 @@ pub(super) async fn introspect(conn: &mut Connection) -> Result<DatabaseSchema> 
     Ok(schema)
 }
 
-async fn pragma(conn: &mut Connection, pragma: &str, arg: &str) -> Result<Vec<Vec<Cell>>> {
+pub(super) async fn pragma(
+    conn: &mut Connection,
+    pragma: &str,
+    arg: &str,
+) -> Result<Vec<Vec<Cell>>> {
     let sql = format!("PRAGMA {pragma}({})", Dialect::Sqlite.quote(arg));
     conn.query(&sql, &[])
         .await
@@ -85,23 +89,7 @@ async fn table(conn: &mut Connection, name: &str, sql: &str) -> Result<Table> {
             continue;
         }
         let index_name = row[1].string();
-        // index_xinfo: seqno, cid, name, desc, coll, key
-        let mut cols = Vec::new();
-        let mut expression = false;
-        for c in pragma(conn, "index_xinfo", &index_name).await? {
-            if c[5].int() != Some(1) {
-                continue;
-            }
-            match &c[2] {
-                Cell::Text(col) => cols.push(IndexColumn {
-                    name: col.clone(),
-                    sort: (c[3].int() == Some(1)).then_some(SortOrder::Desc),
-                    length: None,
-                    operator_class: None,
-                }),
-                _ => expression = true,
-            }
-        }
+        let (cols, expression) = index_columns(conn, &index_name).await?;
         if expression || cols.is_empty() {
             continue;
         }
@@ -119,6 +107,31 @@ async fn table(conn: &mut Connection, name: &str, sql: &str) -> Result<Table> {
     table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     table.foreign_keys = foreign_keys(conn, name, sql).await?;
     Ok(table)
+}
+
+/// The key columns of an index, and whether it also indexes an expression.
+pub(super) async fn index_columns(
+    conn: &mut Connection,
+    index: &str,
+) -> Result<(Vec<IndexColumn>, bool)> {
+    let mut cols = Vec::new();
+    let mut expression = false;
+    // index_xinfo: seqno, cid, name, desc, coll, key
+    for c in pragma(conn, "index_xinfo", index).await? {
+        if c[5].int() != Some(1) {
+            continue;
+        }
+        match &c[2] {
+            Cell::Text(col) => cols.push(IndexColumn {
+                name: col.clone(),
+                sort: (c[3].int() == Some(1)).then_some(SortOrder::Desc),
+                length: None,
+                operator_class: None,
+            }),
+            _ => expression = true,
+        }
+    }
+    Ok((cols, expression))
 }
 
 async fn foreign_keys(conn: &mut Connection, table: &str, sql: &str) -> Result<Vec<ForeignKey>> {

@@ -454,6 +454,16 @@ pub(crate) fn closest<'a>(
     best.map(|(_, c)| c)
 }
 
+/// `Attribute not known: "@name".`, with a hint when `name` is a likely typo of one of `known`
+/// (`prefix` is `@` or `@@`).
+fn unknown_attribute(prefix: &str, name: &str, known: &[&str], span: Span) -> Diagnostic {
+    let d = Diagnostic::error(format!("Attribute not known: \"{prefix}{name}\"."), span);
+    match closest(name, known.iter().copied()) {
+        Some(c) => d.with_help(format!("did you mean `{prefix}{c}`?")),
+        None => d,
+    }
+}
+
 /// "did you mean `x`?" for each unknown name that is close to a known one.
 pub(crate) fn suggestions<S: AsRef<str>>(unknown: &[S], known: &[&str]) -> Option<String> {
     let hints: Vec<String> = unknown
@@ -661,11 +671,7 @@ fn native_type(
             "ignore",
             "shardKey",
         ];
-        let mut d = Diagnostic::error(format!("Attribute not known: \"@{full}\"."), a.span);
-        if let Some(c) = closest(full, KNOWN.iter().copied()) {
-            d = d.with_help(format!("did you mean `@{c}`?"));
-        }
-        cx.push(d);
+        cx.push(unknown_attribute("@", full, KNOWN, a.span));
         return None;
     };
     if Some(prefix) != cx.native_prefix() {
@@ -972,12 +978,7 @@ fn block_attributes(
                 const KNOWN: &[&str] = &[
                     "id", "unique", "index", "fulltext", "map", "ignore", "schema", "shardKey",
                 ];
-                let mut d =
-                    Diagnostic::error(format!("Attribute not known: \"@@{other}\"."), a.span);
-                if let Some(c) = closest(other, KNOWN.iter().copied()) {
-                    d = d.with_help(format!("did you mean `@@{c}`?"));
-                }
-                cx.push(d);
+                cx.push(unknown_attribute("@@", other, KNOWN, a.span));
             }
         }
     }

@@ -142,6 +142,22 @@ pub(crate) fn resolve(
     relations
 }
 
+/// An error about names that are not scalar fields of `model`, with a "did you mean" hint
+/// when one of them is a likely typo.
+fn unknown_fields(message: String, span: Span, unknown: &[&str], model: &ir::Model) -> Diagnostic {
+    let known: Vec<&str> = model
+        .fields
+        .iter()
+        .filter(|f| !f.is_relation())
+        .map(|f| f.name.as_str())
+        .collect();
+    let d = Diagnostic::error(message, span);
+    match suggestions(unknown, &known) {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
+
 /// Resolves `fields` and `references`, reporting unknown and relation fields.
 fn resolve_arguments(
     cx: &mut Cx<'_>,
@@ -158,20 +174,12 @@ fn resolve_arguments(
             Err((unknown, relation)) => {
                 c.broken = true;
                 if !unknown.is_empty() {
-                    let mut d = Diagnostic::error(
+                    cx.push(unknown_fields(
                         format!("Error validating: The argument fields must refer only to existing fields. The following fields do not exist in this model: {}", unknown.join(", ")),
                         span,
-                    );
-                    let known: Vec<&str> = model
-                        .fields
-                        .iter()
-                        .filter(|f| !f.is_relation())
-                        .map(|f| f.name.as_str())
-                        .collect();
-                    if let Some(help) = suggestions(&unknown, &known) {
-                        d = d.with_help(help);
-                    }
-                    cx.push(d);
+                        &unknown,
+                        model,
+                    ));
                 }
                 if !relation.is_empty() {
                     cx.error(
@@ -188,20 +196,12 @@ fn resolve_arguments(
             Err((unknown, relation)) => {
                 c.broken = true;
                 if !unknown.is_empty() {
-                    let mut d = Diagnostic::error(
+                    cx.push(unknown_fields(
                         format!("Error validating: The argument `references` must refer only to existing fields in the related model `{}`. The following fields do not exist in the related model: {}", related.name, unknown.join(", ")),
                         span,
-                    );
-                    let known: Vec<&str> = related
-                        .fields
-                        .iter()
-                        .filter(|f| !f.is_relation())
-                        .map(|f| f.name.as_str())
-                        .collect();
-                    if let Some(help) = suggestions(&unknown, &known) {
-                        d = d.with_help(help);
-                    }
-                    cx.push(d);
+                        &unknown,
+                        related,
+                    ));
                 }
                 if !relation.is_empty() {
                     cx.error(
